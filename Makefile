@@ -1,0 +1,106 @@
+# Tandem -- top-level build.  `make` builds everything into $(BUILD)/,
+# `make check` runs every test tier, `make demo` boots the demo appliance.
+# Several builds can live side by side: make BUILD=build-foo.
+
+BUILD	?= build
+CC	 = gcc
+AR	 = ar
+LD	 = ld
+SHELL	 = /bin/bash
+
+# Xen public headers are used as packaged (libxen-dev); this macro selects
+# the current hypercall numbering instead of the legacy compat one.
+XENDEFS	 = -D__XEN_INTERFACE_VERSION__=0x00040e00
+
+# Kernel code: freestanding, no SSE (interrupt handlers do not save it),
+# no red zone (traps push on the interrupted stack), frame pointers for
+# backtraces, non-PIE in the low 2 GiB.
+KCFLAGS	 = -std=gnu11 -O2 -g -m64 -ffreestanding -fno-pic -fno-pie \
+	   -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	   -fno-asynchronous-unwind-tables -fcf-protection=none \
+	   -fno-omit-frame-pointer -fno-builtin-printf -fno-tree-loop-distribute-patterns \
+	   -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
+	   -Iinclude $(XENDEFS)
+# Apps (until musl): same ABI, SSE allowed.
+ACFLAGS	 = -std=gnu11 -O2 -g -m64 -ffreestanding -fno-pic -fno-pie -mno-red-zone \
+	   -fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
+	   -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
+	   -Iinclude/crt -Iinclude
+# Host builds (unit tests, platform/posix).
+HCFLAGS	 = -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra \
+	   -Wno-unused-parameter -Iinclude $(XENDEFS)
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all
+
+# ---- what goes into every image ------------------------------------
+KSRC	:= $(wildcard arch/x86_64/*.c arch/x86_64/*.S core/*.c \
+	     platform/xen/*.c platform/virtio/*.c netfront/*.c blkfront/*.c \
+	     hypercall/*.c)
+KOBJ	:= $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
+CRTSRC	:= $(wildcard core/crt/*.c)
+CRTOBJ	:= $(patsubst %,$(BUILD)/k/%.o,$(CRTSRC))
+APPS	:= hello stress panic
+IMGS	:= $(patsubst %,$(BUILD)/img/%.img,$(APPS))
+
+.PHONY: all deps check demo clean unit boot xen-check posix-check bench
+.SECONDARY:
+all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) \
+	$(BUILD)/bin/tandem
+
+# ---- dependencies (Debian packages only) ---------------------------
+deps:
+	tools/deps.sh install
+deps-ok:
+	@tools/deps.sh check || tools/deps.sh install
+.PHONY: deps-ok
+
+# ---- kernel objects ------------------------------------------------
+$(BUILD)/k/%.c.o: %.c
+	@mkdir -p $(dir $@); echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/k/%.S.o: %.S
+	@mkdir -p $(dir $@); echo "  AS      $<"
+	@$(CC) $(KCFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
+$(BUILD)/k/core/crt/%.c.o: core/crt/%.c
+	@mkdir -p $(dir $@); echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -Iinclude/crt -MMD -MP -c $< -o $@
+$(BUILD)/a/%.c.o: %.c
+	@mkdir -p $(dir $@); echo "  CC      $<"
+	@$(CC) $(ACFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/lib/libtandem.a: $(KOBJ)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"; rm -f $@; $(AR) rcs $@ $^
+$(BUILD)/lib/libtdcrt.a: $(CRTOBJ)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"; rm -f $@; $(AR) rcs $@ $^
+
+# ---- images: app objects + libtdcrt + libtandem, linked twice so the
+# second pass embeds the symbol table of the first (for backtraces) ----
+$(BUILD)/img/%.img: $(BUILD)/a/apps/%/main.c.o $(BUILD)/lib/libtandem.a \
+		$(BUILD)/lib/libtdcrt.a arch/x86_64/image.lds tools/mksyms.sh tools/link-image.sh
+	@mkdir -p $(dir $@) $(BUILD)/tmp; echo "  IMAGE   $@"
+	@tools/link-image.sh $@ $(BUILD)/tmp/$*.syms $< $(BUILD)/lib/libtdcrt.a \
+	    $(BUILD)/lib/libtandem.a
+
+# ---- launcher ------------------------------------------------------
+$(BUILD)/bin/tandem: tools/tandem
+	@mkdir -p $(dir $@)
+	install -m 755 $< $@
+
+# ---- tests -----------------------------------------------------------
+check: all
+	tests/run-all.sh $(BUILD)
+
+unit: deps-ok
+	tests/unit/run.sh $(BUILD)
+
+demo: all
+	$(BUILD)/bin/tandem run tcg $(BUILD)/img/hello.img -- 0
+
+bench: all
+	bench/boot.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

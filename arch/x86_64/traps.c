@@ -1,0 +1,170 @@
+/*
+ * traps.c -- IDT (ring 0) and Xen PV trap table, the C side of every
+ * interrupt, exception and PV event upcall.
+ *
+ * Exceptions are fatal: we print what a developer needs to find the bug
+ * (vector name, error code, fault address, registers, a symbolized
+ * backtrace, the current thread) and end the guest with status 255.
+ */
+#include <stdint.h>
+
+#include <tandem/arch.h>
+#include <tandem/core.h>
+#include <tandem/platform.h>
+
+#include "xenpv.h"
+
+struct trapframe {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vec, err;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+struct idt_gate {
+	uint16_t off0;
+	uint16_t sel;
+	uint8_t  ist;
+	uint8_t  type;
+	uint16_t off1;
+	uint32_t off2;
+	uint32_t zero;
+} __attribute__((packed));
+
+extern char trap_stubs[], pv_trap_stubs[];
+extern char pv_event_callback[], pv_failsafe_callback[];
+
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+static struct {
+	void	(*fn)(void *);
+	void	*arg;
+} irq_handlers[257];
+static int in_fatal;
+
+static const char *const exc_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound range", "invalid opcode", "device not available",
+	"double fault", "coprocessor overrun", "invalid TSS",
+	"segment not present", "stack fault", "general protection",
+	"page fault", "reserved", "x87 FP error", "alignment check",
+	"machine check", "SIMD FP error", "virtualization", "control protection",
+};
+
+static uint64_t
+read_cr2(struct trapframe *tf)
+{
+	uint64_t cr2;
+
+	if (arch_irq_mode == ARCH_IRQ_XENPV)
+		return xenpv_fault_cr2();
+	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	return cr2;
+}
+
+static void
+dump_regs(struct trapframe *tf)
+{
+	td_printf("  rip %016lx  rsp %016lx  rflags %08lx cs %lx ss %lx\n",
+	    tf->rip, tf->rsp, tf->rflags, tf->cs, tf->ss);
+	td_printf("  rax %016lx  rbx %016lx  rcx %016lx\n",
+	    tf->rax, tf->rbx, tf->rcx);
+	td_printf("  rdx %016lx  rsi %016lx  rdi %016lx\n",
+	    tf->rdx, tf->rsi, tf->rdi);
+	td_printf("  rbp %016lx  r8  %016lx  r9  %016lx\n",
+	    tf->rbp, tf->r8, tf->r9);
+	td_printf("  r10 %016lx  r11 %016lx  r12 %016lx\n",
+	    tf->r10, tf->r11, tf->r12);
+	td_printf("  r13 %016lx  r14 %016lx  r15 %016lx\n",
+	    tf->r13, tf->r14, tf->r15);
+}
+
+static void __attribute__((noreturn))
+fatal_trap(struct trapframe *tf)
+{
+	const char *name = tf->vec < 32 && exc_names[tf->vec] ?
+	    exc_names[tf->vec] : "unexpected interrupt";
+	uint64_t off;
+	const char *sym;
+
+	if (in_fatal++) {
+		/* a fault while reporting one: say so and stop */
+		td_cons_write("tandem: panic: fault in trap handler\n", 37);
+		td_plat.exit(255);
+	}
+	if (tf->vec == 257)
+		name = "Xen failsafe callback (bad segment on return)";
+	sym = arch_symbolize(tf->rip, &off);
+	td_printf("tandem: trap %lu (%s) err %#lx at %s+%#lx",
+	    tf->vec, name, tf->err, sym, off);
+	if (tf->vec == 14)
+		td_printf(" addr %#lx", read_cr2(tf));
+	td_printf(" thread %s\n", td_thread_self() ?
+	    td_thread_name(td_thread_self()) : "(boot)");
+	dump_regs(tf);
+	td_printf("  backtrace:\n    %016lx %s+%#lx\n", tf->rip, sym, off);
+	arch_backtrace(tf->rbp);
+	td_panic("%s at %s+%#lx", name, sym, off);
+}
+
+/* Called from trap_common with the frame on the interrupted stack. */
+void
+arch_trap(struct trapframe *tf)
+{
+	uint64_t v = tf->vec;
+
+	if (v >= 32 && v <= 256 && irq_handlers[v].fn != NULL) {
+		irq_handlers[v].fn(irq_handlers[v].arg);
+		return;
+	}
+	if (v == ARCH_VEC_SPURIOUS)
+		return;
+	fatal_trap(tf);
+}
+
+void
+arch_irq_set_handler(int vec, void (*fn)(void *), void *arg)
+{
+	if (vec < 32 || vec > 256)
+		td_panic("arch_irq_set_handler: bad vector %d", vec);
+	irq_handlers[vec].arg = arg;
+	irq_handlers[vec].fn = fn;
+}
+
+static void
+idt_set(int vec, void *handler)
+{
+	uint64_t a = (uint64_t)handler;
+	struct idt_gate *g = &idt[vec];
+
+	g->off0 = a & 0xffff;
+	g->sel = 0x08;
+	g->ist = 0;
+	g->type = 0x8e;			/* present, DPL 0, interrupt gate */
+	g->off1 = (a >> 16) & 0xffff;
+	g->off2 = a >> 32;
+	g->zero = 0;
+}
+
+static void
+idt_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) d = { sizeof(idt) - 1, (uint64_t)idt };
+	int i;
+
+	for (i = 0; i < 256; i++)
+		idt_set(i, trap_stubs + 16 * i);
+	__asm__ volatile("lidt %0" :: "m"(d));
+}
+
+void
+arch_traps_init(void)
+{
+	if (arch_irq_mode == ARCH_IRQ_XENPV)
+		xenpv_traps_init(pv_trap_stubs, pv_event_callback,
+		    pv_failsafe_callback);
+	else
+		idt_init();
+}

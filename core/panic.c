@@ -1,0 +1,57 @@
+/*
+ * panic.c -- the two ways out of the guest.  Both print a last line a
+ * test harness can match, flush the console and hand the status to the
+ * platform.
+ */
+#include "core_impl.h"
+
+#include <tandem/arch.h>
+
+static int panicking;
+
+static void TD_NORETURN
+leave(int status)
+{
+	if (td_plat.cons_flush != NULL)
+		td_plat.cons_flush();
+	td_plat.exit(status);
+}
+
+void
+td_panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)td_irq_save();
+	td_printf("tandem: panic: ");
+	va_start(ap, fmt);
+	td_vprintf(fmt, ap);
+	va_end(ap);
+	td_printf("\n");
+	/* a fault in the report must not loop back here */
+	if (panicking++ == 0) {
+		td_printf("  backtrace:\n");
+		arch_backtrace((uint64_t)__builtin_frame_address(0));
+		sched_dump();
+	}
+	leave(255);
+}
+
+void
+panic_oom(const char *what, size_t n, const void *caller)
+{
+	const char *sym;
+	uint64_t off;
+
+	sym = arch_symbolize((uint64_t)caller, &off);
+	td_panic("out of memory: %s(%zu) from %s+%#lx (%zu of %zu pages "
+	    "free, heap %zu bytes)", what, n, sym, (unsigned long)off,
+	    td_page_nfree(), td_page_ntotal(), td_heap_inuse());
+}
+
+void
+td_exit(int status)
+{
+	td_printf("tandem: exit %d\n", status);
+	leave(status & 255);
+}

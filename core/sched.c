@@ -1,0 +1,478 @@
+/*
+ * sched.c -- cooperative threads on one CPU.
+ *
+ * A thread runs until it yields, blocks, sleeps or exits.  The boot
+ * context becomes the idle thread: it never sits on the run queue and
+ * runs only when nothing else can, to expire sleepers and to halt in
+ * td_plat.block() until the next interrupt or deadline.  Interrupt
+ * handlers touch only the run and sleep queues, through
+ * td_thread_wake(), so every queue change happens with interrupts
+ * masked.
+ */
+#include "core_impl.h"
+
+#include <tandem/arch.h>
+
+#define STACK_DEFAULT	(64 * 1024)
+#define STACK_MIN	(8 * 1024)
+#define CANARY_WORDS	8
+#define CANARY		0x5374616b43616e79ULL
+
+enum tstate {
+	TS_RUNNING,
+	TS_RUNNABLE,
+	TS_BLOCKED,	/* waiting for a wake, maybe with a deadline */
+	TS_ZOMBIE,
+};
+
+static const char *const state_name[] = {
+	"running", "runnable", "blocked", "zombie",
+};
+
+struct td_thread {
+	struct arch_ctx	 ctx;
+	enum tstate	 state;
+	int		 flags;
+	int		 wake_pending;	/* td_thread_wake() while not blocked */
+	int		 woken;		/* left TS_BLOCKED by a wake */
+	uint64_t	 deadline;	/* on the sleep queue when != max */
+	struct td_thread *rq_next;
+	struct td_thread *sq_next, *sq_prev;
+	struct td_thread *all_next, *all_prev;
+	struct td_thread *joiner;
+	struct td_thread *reap_next;
+	uint64_t	*stack;		/* NULL for the idle thread */
+	size_t		 stacksize;
+	td_thread_fn	 fn;
+	void		*arg;
+	void		*specific;
+	td_irqflags_t	 irqflags;	/* state a new thread starts with */
+	char		 name[32];
+};
+
+static struct td_thread	 idle_thread;
+static struct td_thread	*cur = &idle_thread;
+static struct td_thread	*rq_head, *rq_tail;
+static struct td_thread	*sq_head;		/* sorted by deadline */
+static struct td_thread	*all_head;
+static struct td_thread	*reap_list;
+static int		 nthreads;
+
+/* ---- queues (callers mask interrupts) ------------------------------ */
+
+static void
+rq_push(struct td_thread *t)
+{
+	t->state = TS_RUNNABLE;
+	t->rq_next = NULL;
+	if (rq_tail != NULL)
+		rq_tail->rq_next = t;
+	else
+		rq_head = t;
+	rq_tail = t;
+}
+
+static struct td_thread *
+rq_pop(void)
+{
+	struct td_thread *t = rq_head;
+
+	if (t != NULL) {
+		rq_head = t->rq_next;
+		if (rq_head == NULL)
+			rq_tail = NULL;
+	}
+	return t;
+}
+
+/* Equal deadlines keep their arrival order. */
+static void
+sq_insert(struct td_thread *t)
+{
+	struct td_thread *p = NULL, *n = sq_head;
+
+	while (n != NULL && n->deadline <= t->deadline) {
+		p = n;
+		n = n->sq_next;
+	}
+	t->sq_prev = p;
+	t->sq_next = n;
+	if (p != NULL)
+		p->sq_next = t;
+	else
+		sq_head = t;
+	if (n != NULL)
+		n->sq_prev = t;
+}
+
+static void
+sq_remove(struct td_thread *t)
+{
+	if (t->sq_prev != NULL)
+		t->sq_prev->sq_next = t->sq_next;
+	else
+		sq_head = t->sq_next;
+	if (t->sq_next != NULL)
+		t->sq_next->sq_prev = t->sq_prev;
+	t->sq_next = t->sq_prev = NULL;
+	t->deadline = UINT64_MAX;
+}
+
+static void
+expire_sleepers(void)
+{
+	struct td_thread *t;
+	uint64_t now;
+
+	if (sq_head == NULL)
+		return;
+	now = td_now();
+	while ((t = sq_head) != NULL && t->deadline <= now) {
+		sq_remove(t);
+		t->woken = 0;
+		rq_push(t);
+	}
+}
+
+/* ---- switching ------------------------------------------------------ */
+
+static void
+canary_check(struct td_thread *t)
+{
+	int i;
+
+	if (t->stack == NULL)
+		return;
+	for (i = 0; i < CANARY_WORDS; i++)
+		if (t->stack[i] != CANARY)
+			td_panic("stack overflow in thread \"%s\"", t->name);
+}
+
+static void
+thread_free(struct td_thread *t)
+{
+	if (t->all_prev != NULL)
+		t->all_prev->all_next = t->all_next;
+	else
+		all_head = t->all_next;
+	if (t->all_next != NULL)
+		t->all_next->all_prev = t->all_prev;
+	td_free(t->stack);
+	td_free(t);
+}
+
+/* Frees the detached threads that exited: only now is no one running on
+ * their stacks. */
+static void
+reap(void)
+{
+	struct td_thread *t;
+
+	while ((t = reap_list) != NULL) {
+		reap_list = t->reap_next;
+		thread_free(t);
+	}
+}
+
+/*
+ * Gives the CPU to the next runnable thread, or to idle.  The caller has
+ * masked interrupts and already put itself where it belongs (run queue,
+ * sleep queue, nowhere).  Returns when the caller runs again.
+ */
+static void
+schedule(void)
+{
+	struct td_thread *prev = cur, *next;
+
+	expire_sleepers();
+	next = rq_pop();
+	if (next == NULL)
+		next = &idle_thread;
+	if (next == prev) {
+		prev->state = TS_RUNNING;
+		return;
+	}
+	canary_check(prev);
+	if (prev == &idle_thread)
+		prev->state = TS_RUNNABLE;
+	next->state = TS_RUNNING;
+	cur = next;
+	arch_switch(&prev->ctx, &next->ctx);
+	reap();
+}
+
+static void
+thread_start(void *arg)
+{
+	struct td_thread *t = arg;
+
+	reap();
+	td_irq_restore(t->irqflags);
+	t->fn(t->arg);
+	td_thread_exit();
+}
+
+/* ---- threads -------------------------------------------------------- */
+
+void
+sched_init(void)
+{
+	td_irqflags_t fl = td_irq_save();
+
+	memset(&idle_thread, 0, sizeof(idle_thread));
+	strcpy(idle_thread.name, "idle");
+	idle_thread.state = TS_RUNNING;
+	idle_thread.deadline = UINT64_MAX;
+	idle_thread.irqflags = fl;
+	cur = &idle_thread;
+	rq_head = rq_tail = sq_head = reap_list = NULL;
+	all_head = &idle_thread;
+	nthreads = 0;
+	td_irq_restore(fl);
+}
+
+struct td_thread *
+td_thread_create(const char *name, td_thread_fn fn, void *arg,
+    size_t stacksize, int flags)
+{
+	struct td_thread *t;
+	td_irqflags_t fl;
+	int i;
+
+	if (stacksize == TD_STACK_DEFAULT)
+		stacksize = STACK_DEFAULT;
+	if (stacksize < STACK_MIN)
+		stacksize = STACK_MIN;
+	stacksize = (stacksize + 15) & ~(size_t)15;
+	if ((t = td_malloc_try(sizeof(*t))) == NULL)
+		return NULL;
+	memset(t, 0, sizeof(*t));
+	if ((t->stack = td_memalign_try(16, stacksize)) == NULL) {
+		td_free(t);
+		return NULL;
+	}
+	for (i = 0; i < CANARY_WORDS; i++)
+		t->stack[i] = CANARY;
+	t->stacksize = stacksize;
+	strncpy(t->name, name != NULL ? name : "?", sizeof(t->name) - 1);
+	t->fn = fn;
+	t->arg = arg;
+	t->flags = flags;
+	t->deadline = UINT64_MAX;
+	arch_ctx_init(&t->ctx, (char *)t->stack + stacksize, thread_start, t);
+
+	fl = td_irq_save();
+	t->irqflags = fl;
+	t->all_next = all_head;
+	if (all_head != NULL)
+		all_head->all_prev = t;
+	all_head = t;
+	nthreads++;
+	rq_push(t);
+	td_irq_restore(fl);
+	return t;
+}
+
+void
+td_thread_exit(void)
+{
+	struct td_thread *t = cur;
+
+	if (t == &idle_thread)
+		td_panic("td_thread_exit from the idle thread");
+	(void)td_irq_save();
+	t->state = TS_ZOMBIE;
+	nthreads--;
+	if (t->flags & TD_THREAD_JOINABLE) {
+		if (t->joiner != NULL)
+			td_thread_wake(t->joiner);
+	} else {
+		t->reap_next = reap_list;
+		reap_list = t;
+	}
+	schedule();
+	td_panic("zombie thread \"%s\" ran again", t->name);
+}
+
+int
+td_thread_join(struct td_thread *t)
+{
+	if (t == NULL || t == cur || !(t->flags & TD_THREAD_JOINABLE) ||
+	    (t->joiner != NULL && t->joiner != cur))
+		return -1;
+	t->joiner = cur;
+	while (t->state != TS_ZOMBIE) {
+		td_thread_prepare_block();
+		if (t->state == TS_ZOMBIE)
+			break;
+		td_thread_block(UINT64_MAX);
+	}
+	thread_free(t);
+	return 0;
+}
+
+struct td_thread *
+td_thread_self(void)
+{
+	return cur;
+}
+
+const char *
+td_thread_name(const struct td_thread *t)
+{
+	return t->name;
+}
+
+void *
+td_thread_getspecific(void)
+{
+	return cur->specific;
+}
+
+void
+td_thread_setspecific(void *p)
+{
+	cur->specific = p;
+}
+
+int
+td_thread_count(void)
+{
+	return nthreads;
+}
+
+/* ---- yielding, sleeping, blocking ----------------------------------- */
+
+void
+td_yield(void)
+{
+	td_irqflags_t fl;
+
+	if (cur == &idle_thread)
+		return;
+	fl = td_irq_save();
+	rq_push(cur);
+	schedule();
+	td_irq_restore(fl);
+}
+
+void
+td_thread_prepare_block(void)
+{
+	td_irqflags_t fl = td_irq_save();
+
+	cur->wake_pending = 0;
+	td_irq_restore(fl);
+}
+
+int
+td_thread_block(uint64_t deadline)
+{
+	struct td_thread *t = cur;
+	td_irqflags_t fl;
+	int r;
+
+	if (t == &idle_thread)
+		td_panic("the idle thread cannot block");
+	fl = td_irq_save();
+	if (t->wake_pending) {
+		t->wake_pending = 0;
+		td_irq_restore(fl);
+		return 0;
+	}
+	if (deadline != UINT64_MAX && deadline <= td_now()) {
+		td_irq_restore(fl);
+		return 1;
+	}
+	t->state = TS_BLOCKED;
+	t->woken = 0;
+	t->deadline = deadline;
+	if (deadline != UINT64_MAX)
+		sq_insert(t);
+	schedule();
+	r = t->woken ? 0 : 1;
+	td_irq_restore(fl);
+	return r;
+}
+
+/*
+ * A plain sleep is not an event wait: a wake that arrived while the
+ * thread was running is meant for a later td_thread_block(), so it is
+ * dropped here; only a wake during the sleep ends it early.
+ */
+int
+td_sleep_until(uint64_t deadline)
+{
+	td_thread_prepare_block();
+	return td_thread_block(deadline) == 0 ? 1 : 0;
+}
+
+int
+td_sleep_ns(uint64_t ns)
+{
+	uint64_t now = td_now();
+
+	return td_sleep_until(ns > UINT64_MAX - 1 - now ? UINT64_MAX - 1 :
+	    now + ns);
+}
+
+void
+td_thread_wake(struct td_thread *t)
+{
+	td_irqflags_t fl = td_irq_save();
+
+	switch (t->state) {
+	case TS_BLOCKED:
+		if (t->deadline != UINT64_MAX)
+			sq_remove(t);
+		t->woken = 1;
+		rq_push(t);
+		break;
+	case TS_RUNNING:
+	case TS_RUNNABLE:
+		t->wake_pending = 1;
+		break;
+	default:
+		break;
+	}
+	td_irq_restore(fl);
+}
+
+/* ---- idle ----------------------------------------------------------- */
+
+static uint64_t
+next_deadline(void)
+{
+	return sq_head != NULL ? sq_head->deadline : UINT64_MAX;
+}
+
+void
+sched_idle(void)
+{
+	td_irqflags_t fl;
+
+	for (;;) {
+		fl = td_irq_save();
+		expire_sleepers();
+		while (rq_head == NULL) {
+			td_plat.block(next_deadline());
+			expire_sleepers();
+		}
+		schedule();
+		td_irq_restore(fl);
+	}
+}
+
+/* For the panic report.  Safe on a corrupt-ish list: bounded. */
+void
+sched_dump(void)
+{
+	struct td_thread *t;
+	int n = 0;
+
+	td_printf("  threads:\n");
+	for (t = all_head; t != NULL && n < 256; t = t->all_next, n++)
+		td_printf("    %c %-31s %-8s%s\n", t == cur ? '*' : ' ',
+		    t->name, state_name[t->state],
+		    t->deadline != UINT64_MAX ? " (sleeping)" : "");
+}

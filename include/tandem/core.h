@@ -1,0 +1,130 @@
+/*
+ * core.h -- what core/ promises to the layers above (hypercall/, drivers,
+ * and, until libos arrives, the apps' small C runtime).
+ *
+ * One CPU, cooperative threads: a thread runs until it yields, blocks,
+ * sleeps or exits.  Interrupt handlers never switch threads; they only
+ * make threads runnable (calls marked IRQ-safe).  Nothing here is
+ * reentrant from interrupt context unless it says IRQ-safe.
+ */
+#ifndef TANDEM_CORE_H
+#define TANDEM_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TD_NORETURN	__attribute__((noreturn))
+#define TD_PRINTF(a, b)	__attribute__((format(printf, a, b)))
+
+/* ---- interrupt masking (IRQ-safe, nestable) ------------------------- */
+typedef unsigned long td_irqflags_t;
+/* Masks interrupts/events; returns the previous state for restore. */
+td_irqflags_t	td_irq_save(void);
+/* Restores a state from td_irq_save(); handles events that became
+ * pending while masked before returning. */
+void		td_irq_restore(td_irqflags_t);
+
+/* ---- memory --------------------------------------------------------- */
+#define TD_PAGE_SIZE	4096UL
+/* 2^order contiguous pages, page aligned, or NULL when none are free. */
+void	*td_page_alloc(unsigned order);
+/* Frees pages from td_page_alloc with the same order. */
+void	 td_page_free(void *p, unsigned order);
+/* Pages free / total (for diagnostics and RUMP_MEMLIMIT). */
+size_t	 td_page_nfree(void);
+size_t	 td_page_ntotal(void);
+
+/* Heap.  td_malloc(0) returns a unique pointer.  On exhaustion these
+ * panic naming the request size and caller; use the _try variants to get
+ * NULL instead.  Memory is not zeroed except by td_calloc. */
+void	*td_malloc(size_t);
+void	*td_calloc(size_t n, size_t size);
+void	*td_realloc(void *, size_t);
+/* align: power of two >= sizeof(void *); size may be 0. */
+void	*td_memalign(size_t align, size_t size);
+void	*td_malloc_try(size_t);
+void	*td_memalign_try(size_t align, size_t size);
+/* Accepts NULL and anything returned by the calls above. */
+void	 td_free(void *);
+/* Usable size of a live block (>= the size asked for). */
+size_t	 td_malloc_usable(const void *);
+/* Bytes handed out now and the high-water mark. */
+size_t	 td_heap_inuse(void);
+size_t	 td_heap_peak(void);
+
+/* ---- time ----------------------------------------------------------- */
+/* Monotonic ns since boot (IRQ-safe). */
+uint64_t td_now(void);
+/* Wall clock, ns since the Unix epoch (0 based if unknown). */
+int64_t	 td_wall_ns(void);
+
+/* ---- threads -------------------------------------------------------- */
+struct td_thread;
+typedef void (*td_thread_fn)(void *);
+
+#define TD_THREAD_JOINABLE	0x1	/* must be td_thread_join()ed */
+#define TD_STACK_DEFAULT	0	/* 64 KiB */
+
+/* Creates a runnable thread.  name is copied (truncated to 31 chars).
+ * Returns NULL only if memory for the stack is exhausted. */
+struct td_thread *td_thread_create(const char *name, td_thread_fn fn,
+	    void *arg, size_t stacksize, int flags);
+/* Ends the calling thread.  A joinable thread stays a zombie until it is
+ * joined; others are freed by the scheduler. */
+void	 td_thread_exit(void) TD_NORETURN;
+/* Waits for a joinable thread to exit and frees it.  Returns 0, or -1 if
+ * t is not joinable or is the caller. */
+int	 td_thread_join(struct td_thread *t);
+struct td_thread *td_thread_self(void);
+const char *td_thread_name(const struct td_thread *);
+/* Per-thread word for the layer above (rumpuser curlwp).  NULL at
+ * creation. */
+void	*td_thread_getspecific(void);
+void	 td_thread_setspecific(void *);
+
+/* Lets every other runnable thread run once before the caller resumes. */
+void	 td_yield(void);
+/* Sleeps until td_now() >= deadline (absolute ns).  0 if reached,
+ * 1 if woken earlier by td_thread_wake(). */
+int	 td_sleep_until(uint64_t deadline);
+/* Relative convenience form of the above. */
+int	 td_sleep_ns(uint64_t ns);
+/* Blocks the caller until td_thread_wake() or the deadline (UINT64_MAX =
+ * none).  A wake that arrives before the block is not lost: the caller
+ * must have set itself "about to block" with td_thread_prepare_block()
+ * first (all under td_irq_save if a handler may wake it).  Returns 0 when
+ * woken, 1 on timeout. */
+void	 td_thread_prepare_block(void);
+int	 td_thread_block(uint64_t deadline);
+/* Makes t runnable if it is blocked or sleeping (IRQ-safe).  Waking a
+ * runnable thread sets its wake flag so its next block returns at once. */
+void	 td_thread_wake(struct td_thread *t);
+
+/* Number of live threads (diagnostics). */
+int	 td_thread_count(void);
+
+/* ---- console, printing, panic -------------------------------------- */
+/* Writes to the platform console (IRQ-safe; never blocks on threads). */
+void	 td_cons_write(const char *, size_t);
+/* printf subset: %d %i %u %x %X %o %p %s %c %% with - 0 width .prec,
+ * l/ll/z/j/h/hh modifiers.  No floating point. */
+int	 td_printf(const char *fmt, ...) TD_PRINTF(1, 2);
+int	 td_vprintf(const char *fmt, va_list);
+int	 td_snprintf(char *buf, size_t n, const char *fmt, ...) TD_PRINTF(3, 4);
+int	 td_vsnprintf(char *buf, size_t n, const char *fmt, va_list);
+/* Prints "tandem: panic: <msg>", a backtrace and the thread list, then
+ * ends the guest with status 255. */
+void	 td_panic(const char *fmt, ...) TD_PRINTF(1, 2) TD_NORETURN;
+/* Prints "tandem: exit N" and ends the guest with status N & 255. */
+void	 td_exit(int status) TD_NORETURN;
+
+/* ---- command line --------------------------------------------------- */
+/* The boot command line is "[KEY=VALUE ...] [--] [app args...]".  The
+ * leading words of the form KEY=VALUE (KEY: letters, digits, '_', '.')
+ * are parameters; an optional "--" ends them; the remaining words are the
+ * app's argv[1..].  Double quotes group a word with spaces. */
+const char *td_param(const char *key);	/* NULL if not given */
+int	 td_app_args(char ***argvp);	/* returns argc; argv[0] is app name */
+
+#endif /* TANDEM_CORE_H */

@@ -1,0 +1,104 @@
+/*
+ * platform.h -- the contract between core/ and a platform (xen, virtio, posix).
+ *
+ * Exactly one platform is live per boot; it is chosen at run time by the
+ * arch entry path and CPUID (see arch/x86_64/boot.c), never by #ifdef.
+ * Every image links all machine platforms; only the detected one runs its
+ * init.  Core calls the platform only through `td_plat`, below.
+ *
+ * Threading model: one CPU, cooperative threads.  "Interrupt context" is
+ * an interrupt/event handler running on the current thread's stack with
+ * interrupts masked; it may only call td_thread_wake() and td_timer_*()
+ * style functions documented as IRQ-safe in core.h.
+ */
+#ifndef TANDEM_PLATFORM_H
+#define TANDEM_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One range of RAM handed to the page allocator. */
+struct td_memrange {
+	uint64_t	start;		/* physical == virtual address, page aligned */
+	uint64_t	len;		/* bytes, multiple of 4096 */
+};
+
+#define TD_MAXRANGES	32
+
+struct td_platform {
+	/* Short name printed at boot and by apps: "kvm", "tcg", "xen-pv",
+	 * "xen-pvh", "posix".  Never NULL. */
+	const char	*name;
+
+	/* Hypervisor the CPU reports (CPUID 0x40000000 signature) or "none".
+	 * In a Xen PV guest this is the *outer* hypervisor. */
+	const char	*cpuid_sig;
+
+	/* Kernel command line as given by the loader ("" if none).  Core
+	 * splits it; the platform keeps the storage alive forever. */
+	const char	*cmdline;
+
+	/* RAM the page allocator may own: excludes the image, boot info,
+	 * page tables, rings and anything else the platform still needs. */
+	struct td_memrange ram[TD_MAXRANGES];
+	int		nram;
+
+	/* Write len bytes to the console.  MUST NOT block on a thread (may
+	 * spin briefly on a full ring/UART).  Callable with IRQs masked and
+	 * from trap handlers.  '\n' is written as is; the platform adds '\r'
+	 * where the device needs it. */
+	void		(*cons_write)(const char *buf, size_t len);
+
+	/* Push everything written so far to the outside world and wait until
+	 * the other side consumed it (UART shift register empty, Xen console
+	 * ring out_cons == out_prod).  Called before exit and after a panic. */
+	void		(*cons_flush)(void);
+
+	/* Monotonic nanoseconds since an arbitrary point near boot.  Never
+	 * goes backwards, also across a pause of the VM.  IRQ-safe, cheap
+	 * (pvclock or TSC arithmetic; no exits on the hot path). */
+	uint64_t	(*mono_ns)(void);
+
+	/* Wall clock: nanoseconds since 1970-01-01T00:00Z corresponding to
+	 * mono_ns() == 0.  Read once at init; 0 if unknown. */
+	int64_t		wall_base_ns;
+
+	/* TSC at the image's first instruction and the TSC rate (0 if
+	 * unknown), for TD_BOOTSTATS=1: entry->main cost in cycles. */
+	uint64_t	entry_tsc;
+	uint64_t	tsc_hz;
+
+	/* Idle: called by the scheduler with IRQs masked when no thread is
+	 * runnable.  Arms a one-shot timer for `deadline` (absolute mono ns,
+	 * UINT64_MAX = none), then halts the CPU (HLT / SCHEDOP_block / a host
+	 * sleep) until an interrupt, an event or the deadline.  Pending
+	 * interrupt handlers have run when it returns, IRQs masked again.
+	 * MUST NOT busy-wait. */
+	void		(*block)(uint64_t deadline);
+
+	/* End the guest with `status` (0..255) as its exit status, after
+	 * cons_flush().  Never returns. */
+	void		(*exit)(int status) __attribute__((noreturn));
+};
+
+/* The live platform, set by the arch boot code before core_main() runs. */
+extern struct td_platform td_plat;
+
+/* Entered by the arch boot code once the platform filled td_plat.
+ * Initialises core and runs the application; never returns. */
+void	core_main(void) __attribute__((noreturn));
+
+#endif /* TANDEM_PLATFORM_H */
+
+/* ---- boot entries of the machine platforms, called by arch_boot() once
+ * the entry path and CPUID named the machine.  Each fills td_plat, sets
+ * the interrupt mode, installs traps and timers, and calls core_main(). */
+struct start_info;
+struct hvm_start_info;
+void	xen_pv_boot(struct start_info *si) __attribute__((noreturn));
+void	xen_pvh_boot(struct hvm_start_info *si, uint32_t xen_cpuid_base)
+	    __attribute__((noreturn));
+/* QEMU/KVM direct boot.  sig: CPUID 0x40000000 signature ("KVMKVMKVM",
+ * "TCGTCGTCGTCG", "" when the CPU says no hypervisor). */
+void	virtio_boot(struct hvm_start_info *si, const char *sig)
+	    __attribute__((noreturn));

@@ -1,0 +1,296 @@
+/*
+ * clock.c -- time on QEMU/KVM.
+ *
+ * Monotonic time: kvmclock (a pvclock record KVM keeps current) when the
+ * hypervisor is KVM, else the TSC calibrated once against the PIT.  The
+ * PIT is read by polling channel 0 with its interrupt masked, which works
+ * on every QEMU machine type (microvm has no speaker port for channel 2).
+ * Timer: the LAPIC in one-shot mode, its rate measured in the same PIT
+ * window; without a LAPIC, PIT channel 0 one-shots through the 8259.
+ * Idle: `sti; hlt` -- the sti shadow makes the pair atomic, so a timer
+ * interrupt cannot slip in between and be slept through.
+ */
+#include <stdint.h>
+
+#include <tandem/arch.h>
+#include <tandem/core.h>
+#include <tandem/platform.h>
+#include <tandem/pvclock.h>
+
+#include "hw.h"
+
+#define PIT_HZ		1193182ULL
+#define LAPIC_BASE	0xfee00000UL
+#define LAPIC_EOI	0x0b0
+#define LAPIC_SVR	0x0f0
+#define LAPIC_LVT_TIMER	0x320
+#define LAPIC_TMR_INIT	0x380
+#define LAPIC_TMR_CUR	0x390
+#define LAPIC_TMR_DIV	0x3e0
+#define MSR_APIC_BASE	0x1b
+#define MSR_KVM_WALL_CLOCK_NEW	0x4b564d00
+#define MSR_KVM_SYSTEM_TIME_NEW	0x4b564d01
+
+static struct pvclock_time tsc_clock;		/* our own "record" */
+static volatile struct pvclock_time kvm_clock __attribute__((aligned(64)));
+static volatile struct pvclock_time *clock = &tsc_clock;
+static uint64_t tsc_hz, lapic_hz;
+static int have_lapic;
+
+static inline volatile uint32_t *
+lapic(unsigned reg)
+{
+	return (volatile uint32_t *)(LAPIC_BASE + reg);
+}
+
+static uint64_t
+hw_mono_ns(void)
+{
+	return pvclock_read(clock);
+}
+
+/* PIT channel 0, mode 2, counting down from 65536 forever. */
+static void
+pit_freerun(void)
+{
+	outb(0x43, 0x34);
+	outb(0x40, 0);
+	outb(0x40, 0);
+}
+
+static uint16_t
+pit_read(void)
+{
+	uint8_t lo, hi;
+
+	outb(0x43, 0x00);		/* latch channel 0 */
+	lo = inb(0x40);
+	hi = inb(0x40);
+	return (uint16_t)(lo | hi << 8);
+}
+
+/*
+ * Measures the TSC and LAPIC rates against the PIT.  5 ms is 5966 PIT
+ * ticks: +-1 tick of reading error is 0.02%, 2 us in a 10 ms sleep.
+ */
+static void
+calibrate_pit(void)
+{
+	uint64_t ticks = 0, want = PIT_HZ / 200, t0, t1;
+	uint32_t a0 = 0, a1 = 0;
+	uint16_t prev, cur;
+
+	pit_freerun();
+	prev = pit_read();
+	if (have_lapic) {
+		*lapic(LAPIC_TMR_INIT) = 0xffffffff;
+		a0 = *lapic(LAPIC_TMR_CUR);
+	}
+	t0 = rdtsc();
+	while (ticks < want) {
+		cur = pit_read();
+		ticks += (uint16_t)(prev - cur);	/* counts down, wraps */
+		prev = cur;
+	}
+	t1 = rdtsc();
+	if (have_lapic) {
+		a1 = *lapic(LAPIC_TMR_CUR);
+		lapic_hz = (uint64_t)(a0 - a1) * PIT_HZ / ticks;
+		*lapic(LAPIC_TMR_INIT) = 0;
+	}
+	tsc_hz = (t1 - t0) * PIT_HZ / ticks;
+}
+
+/*
+ * With kvmclock the TSC rate is known (its scale), and the LAPIC is
+ * measured against kvmclock itself over 500 us: no PIT, which keeps a
+ * KVM boot well under a millisecond.
+ */
+static void
+calibrate_kvm(void)
+{
+	uint64_t n0, n1;
+	uint32_t a0, a1;
+
+	/* ns = ticks * mul / 2^32 * 2^shift  =>  hz = 1e9 * 2^32 / mul / 2^shift */
+	tsc_hz = (1000000000ULL << 32) / kvm_clock.tsc_to_system_mul;
+	tsc_hz = kvm_clock.tsc_shift >= 0 ? tsc_hz >> kvm_clock.tsc_shift :
+	    tsc_hz << -kvm_clock.tsc_shift;
+	if (!have_lapic)
+		return;
+	*lapic(LAPIC_TMR_INIT) = 0xffffffff;
+	a0 = *lapic(LAPIC_TMR_CUR);
+	n0 = pvclock_read(&kvm_clock);
+	do
+		n1 = pvclock_read(&kvm_clock);
+	while (n1 - n0 < 500000);
+	a1 = *lapic(LAPIC_TMR_CUR);
+	lapic_hz = (uint64_t)(a0 - a1) * 1000000000ULL / (n1 - n0);
+	*lapic(LAPIC_TMR_INIT) = 0;
+}
+
+static void
+lapic_init(void)
+{
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1 << 11));
+	*lapic(LAPIC_SVR) = 0x100 | ARCH_VEC_SPURIOUS;
+	*lapic(LAPIC_TMR_DIV) = 0xb;			/* divide by 1 */
+	*lapic(LAPIC_LVT_TIMER) = 0x10000 | ARCH_VEC_TIMER;	/* masked */
+}
+
+void
+arch_lapic_eoi(void)
+{
+	if (have_lapic)
+		*lapic(LAPIC_EOI) = 0;
+	else
+		outb(0x20, 0x20);	/* 8259 non-specific EOI */
+}
+
+static void
+timer_intr(void *arg)
+{
+	/* nothing to do but acknowledge: the scheduler reads the clock */
+	arch_lapic_eoi();
+}
+
+/* 8259s: move them off the exception vectors; mask all but maybe IRQ0. */
+static void
+pic_init(int want_irq0)
+{
+	outb(0x20, 0x11); outb(0xa0, 0x11);
+	outb(0x21, 0x20); outb(0xa1, 0x28);
+	outb(0x21, 0x04); outb(0xa1, 0x02);
+	outb(0x21, 0x01); outb(0xa1, 0x01);
+	outb(0x21, want_irq0 ? 0xfe : 0xff);
+	outb(0xa1, 0xff);
+}
+
+static void
+arm_timer(uint64_t deadline)
+{
+	uint64_t now = hw_mono_ns(), ns, n;
+
+	if (deadline == UINT64_MAX)
+		return;
+	ns = deadline > now ? deadline - now : 1;
+	if (have_lapic) {
+		n = (ns * lapic_hz) / 1000000000ULL + 1;
+		*lapic(LAPIC_TMR_INIT) = n > 0xffffffffULL ? 0xffffffff :
+		    (uint32_t)n;
+	} else {
+		/* PIT mode 0: at most 65535 ticks (~55 ms); the scheduler
+		 * simply blocks again if the deadline is further away */
+		n = ns * PIT_HZ / 1000000000ULL + 1;
+		if (n > 0xffff)
+			n = 0xffff;
+		outb(0x43, 0x30);
+		outb(0x40, n & 0xff);
+		outb(0x40, n >> 8);
+	}
+}
+
+static void
+hw_block(uint64_t deadline)
+{
+	arm_timer(deadline);
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+static int
+cmos(int reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static int
+bcd(int v, int isbin)
+{
+	return isbin ? v : (v & 15) + (v >> 4) * 10;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int64_t
+rtc_wall_ns(void)
+{
+	int i, s, mi, h, d, mo, y, b, pm;
+
+	for (i = 0; i < 100000 && (cmos(0x0a) & 0x80); i++)
+		cpu_relax();		/* update in progress */
+	b = cmos(0x0b) & 4;
+	s = bcd(cmos(0x00), b);
+	mi = bcd(cmos(0x02), b);
+	h = cmos(0x04);
+	pm = h & 0x80;
+	h = bcd(h & 0x7f, b);
+	if (!(cmos(0x0b) & 2) && pm)
+		h = (h % 12) + 12;	/* 12-hour mode */
+	d = bcd(cmos(0x07), b);
+	mo = bcd(cmos(0x08), b);
+	y = bcd(cmos(0x09), b) + 2000;
+	return ((days_from_civil(y, mo, d) * 86400) + h * 3600 + mi * 60 + s) *
+	    1000000000LL;
+}
+
+static int
+kvmclock_init(void)
+{
+	uint32_t r[4];
+	struct { uint32_t version, sec, nsec; } wc;
+
+	cpuid(0x40000001, 0, r);
+	if (!(r[0] & (1 << 3)))		/* KVM_FEATURE_CLOCKSOURCE2 */
+		return 0;
+	wrmsr(MSR_KVM_SYSTEM_TIME_NEW, (uint64_t)(uintptr_t)&kvm_clock | 1);
+	if (kvm_clock.tsc_to_system_mul == 0)
+		return 0;
+	clock = &kvm_clock;
+	wrmsr(MSR_KVM_WALL_CLOCK_NEW, (uint64_t)(uintptr_t)&wc);
+	/* the wall clock of kvmclock's zero, which is also our zero */
+	td_plat.wall_base_ns = (int64_t)wc.sec * 1000000000LL + wc.nsec;
+	return 1;
+}
+
+void
+hw_clock_init(int kvm)
+{
+	uint32_t r[4];
+
+	cpuid(1, 0, r);
+	have_lapic = (r[3] >> 9) & 1;
+	if (have_lapic)
+		lapic_init();
+	pic_init(!have_lapic);
+	if (kvm && kvmclock_init()) {
+		calibrate_kvm();
+	} else {
+		calibrate_pit();
+		pvclock_scale_for_hz(tsc_hz, &tsc_clock.tsc_to_system_mul,
+		    &tsc_clock.tsc_shift);
+		tsc_clock.tsc_timestamp = rdtsc();
+		tsc_clock.system_time = 0;
+		td_plat.wall_base_ns = rtc_wall_ns() - (int64_t)hw_mono_ns();
+	}
+	if (have_lapic)
+		*lapic(LAPIC_LVT_TIMER) = ARCH_VEC_TIMER;	/* one-shot */
+	arch_irq_set_handler(have_lapic ? ARCH_VEC_TIMER : 0x20,
+	    timer_intr, NULL);
+	td_plat.mono_ns = hw_mono_ns;
+	td_plat.block = hw_block;
+}
+
+uint64_t hw_tsc_hz(void) { return tsc_hz; }

@@ -1,0 +1,238 @@
+/*
+ * pvmem.c -- Xen PV memory: map all RAM 1:1 (VA == pfn << 12) and hand
+ * it to the page allocator.
+ *
+ * The PV builder maps only the bootstrap region: the image, start_info,
+ * the p2m list, xenstore and console pages, its page tables and about
+ * 512 KiB of slack.  Page tables are read-only to us and change only
+ * through Xen, so to reach the rest of RAM we build tables the Xen way:
+ * fill a free page with entries (machine frames from the p2m list),
+ * remap that page read-only, then have Xen hook it into its parent
+ * with mmu_update (which validates and types it).  Table pages come
+ * from the slack right after the bootstrap region, and every 2 MiB
+ * chunk mapped adds more mapped memory than its table costs, so the
+ * supply never runs dry.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <tandem/core.h>
+#include <tandem/platform.h>
+
+#include "xen.h"
+
+#define PTE_P		0x001ULL
+#define PTE_RW		0x002ULL
+#define PTE_US		0x004ULL
+#define PTE_A		0x020ULL
+#define PTE_D		0x040ULL
+#define PTE_FRAME	0x000ffffffffff000ULL
+#define PTE_DATA	(PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D)
+#define PTE_TABLE	(PTE_P | PTE_RW | PTE_US | PTE_A)
+#define PTE_RO		(PTE_P | PTE_US | PTE_A)
+
+#define CHUNK		(512 * XEN_PAGE_SIZE)		/* one L1 table */
+#define MAP_LIMIT	(1ULL << 30)	/* one L2 table; plenty for now */
+
+static unsigned long *p2m;		/* si->mfn_list */
+static uint64_t *l4;			/* si->pt_base */
+static uint64_t next_table;		/* VA of the next free table page */
+static mmu_update_t req[512];
+
+uint64_t xen_pv_mapped_end;		/* diagnostics */
+unsigned xen_pv_new_tables;
+
+static inline unsigned
+idx(uint64_t va, int level)
+{
+	return (va >> (12 + 9 * (level - 1))) & 511;
+}
+
+/* The table an entry points to, at its 1:1 address. */
+static uint64_t *
+table_of(uint64_t pte)
+{
+	xen_pfn_t mfn = (pte & PTE_FRAME) >> XEN_PAGE_SHIFT;
+
+	return (uint64_t *)(machine_to_phys_mapping[mfn] << XEN_PAGE_SHIFT);
+}
+
+/* The level-`level` entry for va, or NULL if a table above is missing;
+ * *ma gets the entry's machine address for mmu_update. */
+static uint64_t *
+entry_of(uint64_t va, int level, uint64_t *ma)
+{
+	uint64_t *t = l4, *e, frame = 0;
+	int l;
+
+	for (l = 4; ; l--) {
+		e = &t[idx(va, l)];
+		if (l == level)
+			break;
+		if (!(*e & PTE_P))
+			return NULL;
+		frame = *e & PTE_FRAME;
+		t = table_of(*e);
+	}
+	if (ma != NULL)
+		*ma = (l == 4 ? 0 : frame) + idx(va, l) * 8;
+	return e;
+}
+
+static int
+va_mapped(uint64_t va)
+{
+	uint64_t *e = entry_of(va, 1, NULL);
+
+	return e != NULL && (*e & PTE_P);
+}
+
+static void
+mmu_set(uint64_t ma, uint64_t val)
+{
+	mmu_update_t u = { .ptr = ma | MMU_NORMAL_PT_UPDATE, .val = val };
+	long rc;
+
+	if ((rc = HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF)) != 0)
+		xen_boot_fail("mmu_update of a table entry", rc);
+}
+
+/* A zeroed page for a new table, still writable. */
+static uint64_t *
+table_alloc(void)
+{
+	uint64_t va = next_table;
+
+	if (!va_mapped(va))
+		xen_boot_fail("no mapped page for a page table", 0);
+	next_table += XEN_PAGE_SIZE;
+	xen_pv_new_tables++;
+	memset((void *)va, 0, XEN_PAGE_SIZE);
+	return (uint64_t *)va;
+}
+
+/* Xen refuses a table page that is still writable through any map. */
+static uint64_t
+table_seal(uint64_t *t)
+{
+	uint64_t mfn = p2m[(uint64_t)t >> XEN_PAGE_SHIFT];
+	long rc;
+
+	rc = HYPERVISOR_update_va_mapping((unsigned long)t,
+	    (mfn << XEN_PAGE_SHIFT) | PTE_RO, UVMF_INVLPG);
+	if (rc != 0)
+		xen_boot_fail("remap page table read-only", rc);
+	return mfn << XEN_PAGE_SHIFT;
+}
+
+static void
+ensure_l2(uint64_t va)
+{
+	uint64_t *e, ma;
+
+	if ((e = entry_of(va, 3, &ma)) == NULL)
+		xen_boot_fail("no L4 entry for RAM", 0);
+	if (*e & PTE_P)
+		return;
+	mmu_set(ma, table_seal(table_alloc()) | PTE_TABLE);
+}
+
+static void
+new_l1(uint64_t va, uint64_t limit, uint64_t l2e_ma)
+{
+	uint64_t *t = table_alloc(), pfn;
+	int i;
+
+	for (i = 0; i < 512; i++) {
+		pfn = (va >> XEN_PAGE_SHIFT) + i;
+		if ((pfn << XEN_PAGE_SHIFT) >= limit)
+			break;
+		t[i] = ((uint64_t)p2m[pfn] << XEN_PAGE_SHIFT) | PTE_DATA;
+	}
+	mmu_set(l2e_ma, table_seal(t) | PTE_TABLE);
+}
+
+/* The builder's last L1 is partly filled: add the missing entries. */
+static void
+fill_l1(uint64_t va, uint64_t limit, uint64_t l2e)
+{
+	uint64_t *t = table_of(l2e), pfn, base = l2e & PTE_FRAME;
+	unsigned n = 0, done;
+	long rc;
+	int i;
+
+	for (i = 0; i < 512; i++) {
+		pfn = (va >> XEN_PAGE_SHIFT) + i;
+		if ((pfn << XEN_PAGE_SHIFT) >= limit)
+			break;
+		if (t[i] & PTE_P)
+			continue;
+		req[n].ptr = (base + i * 8) | MMU_NORMAL_PT_UPDATE;
+		req[n].val = ((uint64_t)p2m[pfn] << XEN_PAGE_SHIFT) | PTE_DATA;
+		n++;
+	}
+	if (n == 0)
+		return;
+	rc = HYPERVISOR_mmu_update(req, n, &done, DOMID_SELF);
+	if (rc != 0)
+		xen_boot_fail("mmu_update of L1 entries", rc);
+}
+
+static void
+map_chunk(uint64_t va, uint64_t limit)
+{
+	uint64_t *e, ma;
+
+	ensure_l2(va);
+	e = entry_of(va, 2, &ma);
+	if (*e & PTE_P)
+		fill_l1(va, limit, *e);
+	else
+		new_l1(va, limit, ma);
+}
+
+static uint64_t
+max64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* The end of everything the builder placed after the image. */
+static uint64_t
+bootstrap_end(start_info_t *si)
+{
+	uint64_t end = (uint64_t)_image_end;
+
+	end = max64(end, (uint64_t)si + sizeof(*si));
+	end = max64(end, si->mfn_list + si->nr_pages * sizeof(p2m[0]));
+	end = max64(end, si->pt_base + si->nr_pt_frames * XEN_PAGE_SIZE);
+	end = max64(end, (uint64_t)xen_store_ring + XEN_PAGE_SIZE);
+	end = max64(end, ((uint64_t)machine_to_phys_mapping[
+	    si->console.domU.mfn] + 1) << XEN_PAGE_SHIFT);
+	if (si->mod_start != 0 && (si->flags & SIF_MOD_START_PFN))
+		end = max64(end, (si->mod_start << XEN_PAGE_SHIFT) +
+		    si->mod_len);
+	else if (si->mod_start != 0)
+		end = max64(end, si->mod_start + si->mod_len);
+	return (end + XEN_PAGE_SIZE - 1) & ~(XEN_PAGE_SIZE - 1);
+}
+
+void
+xen_pv_mem_init(start_info_t *si)
+{
+	uint64_t start, limit, va;
+
+	p2m = (unsigned long *)si->mfn_list;
+	l4 = (uint64_t *)si->pt_base;
+	start = bootstrap_end(si);
+	next_table = start;
+	limit = si->nr_pages << XEN_PAGE_SHIFT;
+	if (limit > MAP_LIMIT)
+		limit = MAP_LIMIT;
+	for (va = start & ~(CHUNK - 1); va < limit; va += CHUNK)
+		map_chunk(va, limit);
+	xen_pv_mapped_end = limit;
+	/* the table pages we took are in use for good */
+	xen_ram_add(next_table, limit);
+}

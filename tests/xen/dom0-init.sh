@@ -1,0 +1,175 @@
+#!/bin/sh
+# dom0 /init for the Xen-in-QEMU harness (busybox sh).
+#
+# Brings up the Xen toolstack, then runs the jobs the host put into the
+# overlay cpio one after the other -- one Xen boot costs ~20 s under TCG,
+# a job only a few -- and powers off.  Everything goes to dom0's console
+# (hvc0 -> Xen -> COM1), which the host parses:
+#
+#   @@dom0 T: text                 diagnostics (T = dom0 uptime)
+#   @@DOM0-READY@@                 toolstack up
+#   @@JOB-BEGIN n@@                then job n's guest console, verbatim
+#   @@JOB-END n rc=R reason=W t=S@@
+#   @@BATCH-DONE@@                 all jobs ran
+#
+# R: 0 the domain went away by itself, 124 timeout (destroyed), 6 xl
+# create failed.  W: Xen's shutdown reason (poweroff, reboot, suspend,
+# crash, watchdog, soft_reset) or "none".  The app's own exit status is in
+# the guest console ("tandem: exit N"); the host reads it from there.
+#
+# Job n lives in /guest/n/: guest.cfg (xl config), env (GUEST_TIMEOUT=S)
+# and optionally shutdown-after (a line of text: once the guest console
+# contains it, dom0 runs `xl shutdown` on the guest).  /guest/jobs lists
+# the job numbers in order.
+export PATH=/usr/lib/xen-4.17/bin:/usr/sbin:/usr/bin
+export HOME=/root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+# devtmpfs has no /dev/fd or /dev/std*: the hotplug scripts' locking.sh
+# stats /dev/stdin and loops forever without them.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+mount -t devpts devpts /dev/pts
+mount -t tmpfs -o mode=755 tmpfs /run
+mkdir -p /run/xen /run/xenstored /run/lock /var/log/xen/console
+exec </dev/console >/dev/console 2>&1
+
+# Centiseconds of uptime without a fork: the loops below poll often and a
+# fork costs milliseconds under TCG.
+now() { read -r u _ < /proc/uptime; now=${u%.*}${u#*.}; }
+el() { now; e=$((now - t0)); echo "$((e / 100)).$((e / 10 % 10))"; }
+secs() { now; echo "$((now / 100)).$((now / 10 % 10))"; }
+log() { echo "@@dom0 $(secs): $*"; }
+# dumplogs [NAME...]: the given logs of /var/log/xen (default: all).
+dumplogs() {
+	[ $# -gt 0 ] || set -- $(cd /var/log/xen && ls *.log 2>/dev/null)
+	for f; do
+		f=/var/log/xen/$f
+		[ -s "$f" ] || continue
+		echo "@@dom0 ---- $f:"
+		sed 's/^/@@dom0 | /' "$f"
+	done
+}
+die() {
+	log "$1"
+	dumplogs
+	echo "@@BATCH-DONE@@"
+	sync
+	poweroff -f
+	sleep 30
+}
+
+log "init started"
+while read -r m; do
+	insmod "/lib/modules/$m" 2>/dev/null || log "insmod $m failed"
+done < /etc/modules.order
+mount -t xenfs xenfs /proc/xen || log "mount xenfs failed"
+grep -q control_d /proc/xen/capabilities 2>/dev/null ||
+    die "not running as Xen dom0"
+
+export XENSTORED_ROOTDIR=/run/xenstored
+xenstored --pid-file /run/xenstored.pid || die "xenstored failed"
+i=0
+while ! xenstore-read -s / >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && die "xenstored not answering"
+	sleep 0.1
+done
+xen-init-dom0 >/dev/null 2>&1 || log "xen-init-dom0 failed"
+xenconsoled --pid-file /run/xenconsoled.pid --log=guest \
+    --log-dir=/var/log/xen/console || die "xenconsoled failed"
+
+# Guest NICs attach to xenbr0 (vif-bridge's default); dom0 gets an address
+# on it only when a job asks (BRIDGE_IP in /guest/env).
+brctl addbr xenbr0 && brctl setfd xenbr0 0
+BRIDGE_IP=
+[ -r /guest/env ] && . /guest/env
+[ -n "$BRIDGE_IP" ] && ip addr add "$BRIDGE_IP" dev xenbr0
+ip link set lo up
+ip link set xenbr0 up
+
+log "$(xl info | sed -n 's/^\(xen_version\|virt_caps\|free_memory\) *: */\1=/p' | tr '\n' ' ')"
+echo "@@DOM0-READY@@"
+
+# relay FILE: print what FILE gained since the last call (offset in $off).
+relay() {
+	sz=$(stat -c %s "$1" 2>/dev/null) || return 0
+	[ "$sz" -gt "$off" ] || return 0
+	tail -c +$((off + 1)) "$1" | head -c $((sz - off))
+	off=$sz
+}
+
+reason_of() {
+	code=$(sed -n 's/.*has shut down, reason code \([0-9]*\).*/\1/p' \
+	    "/var/log/xen/xl-$1.log" 2>/dev/null | tail -1)
+	case $code in
+	0) echo poweroff ;; 1) echo reboot ;; 2) echo suspend ;;
+	3) echo crash ;; 4) echo watchdog ;; 5) echo soft_reset ;;
+	*) echo none ;;
+	esac
+}
+
+run_job() {
+	n=$1
+	d=/guest/$n
+	GUEST_TIMEOUT=60
+	[ -r "$d/env" ] && . "$d/env"
+	marker=
+	[ -r "$d/shutdown-after" ] && read -r marker < "$d/shutdown-after"
+	name=$(sed -n 's/^name *= *"\(.*\)".*/\1/p' "$d/guest.cfg" | head -1)
+	clog=/var/log/xen/console/guest-$name.log
+	: > "$clog"
+	now; t0=$now
+	echo "@@JOB-BEGIN $n@@"
+	if ! xl create "$d/guest.cfg" > "/run/xl-create-$n.log" 2>&1; then
+		sed 's/^/@@dom0 xl: /' "/run/xl-create-$n.log"
+		dumplogs "xl-$name.log" xen-hotplug.log
+		echo "@@JOB-END $n rc=6 reason=none t=$(el)@@"
+		return
+	fi
+	domid=$(xl domid "$name" 2>/dev/null)
+	off=0
+	rc=0
+	asked=0
+	while xenstore-exists "/local/domain/$domid" 2>/dev/null; do
+		relay "$clog"
+		if [ -n "$marker" ] && [ $asked = 0 ] &&
+		    grep -qF -- "$marker" "$clog"; then
+			asked=1
+			# In the background: xl shutdown can take a minute to
+			# give up on a guest that ignores the request, and the
+			# timeout below must still fire.
+			log "xl shutdown $name"
+			( xl shutdown "$name" > "/run/xl-shutdown-$n.log" 2>&1 ||
+			    { log "xl shutdown $name failed:"
+			      sed 's/^/@@dom0 xl: /' "/run/xl-shutdown-$n.log"; } ) &
+		fi
+		now
+		if [ $((now - t0)) -ge $((GUEST_TIMEOUT * 100)) ]; then
+			rc=124
+			relay "$clog"
+			xl destroy "$name" 2>&1 | sed 's/^/@@dom0 xl: /'
+			break
+		fi
+		sleep 0.2
+	done
+	# xenconsoled drains the ring the guest waited on before it shut
+	# down; give it a moment to reach the log.
+	sleep 0.3
+	relay "$clog"
+	[ -s "$clog" ] && [ -n "$(tail -c 1 "$clog")" ] && echo
+	echo "@@JOB-END $n rc=$rc reason=$(reason_of "$name") t=$(el)@@"
+}
+
+for n in $(cat /guest/jobs 2>/dev/null); do
+	run_job "$n"
+done
+log "powering off"
+echo "@@BATCH-DONE@@"
+sync
+poweroff -f
+sleep 30

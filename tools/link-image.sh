@@ -1,0 +1,30 @@
+#!/bin/bash
+# link-image.sh OUT.img WORKPREFIX APPOBJ LIBS...
+# Links a Tandem image three times: the symbol table embedded in .tdsyms
+# must describe the final addresses, and its own size moves what follows
+# it.  Pass 2 has a table of the final size, so pass 3's addresses equal
+# pass 2's and the table is exact.
+set -euo pipefail
+out=$1; work=$2; shift 2
+LDFLAGS=(-T arch/x86_64/image.lds -nostdlib -static -z max-page-size=4096
+	--build-id=none --no-warn-rwx-segments)
+lnk() {
+	ld "${LDFLAGS[@]}" -o "$2" "$1" "${objs[@]}"
+}
+objs=("$@")
+# --whole-archive for libtandem so that every platform is always in.
+objs=("${objs[@]:0:$((${#objs[@]}-1))}" --whole-archive "${objs[-1]}" --no-whole-archive)
+printf '\t.section .tdsyms, "a"\n\t.balign 8\n\t.globl td_symtab_n, td_symtab_addr, td_symtab_name\ntd_symtab_n: .quad 0\ntd_symtab_addr:\ntd_symtab_name:\n\t.section .note.GNU-stack, "", @progbits\n' > "$work.0.S"
+gcc -c "$work.0.S" -o "$work.0.o"
+lnk "$work.0.o" "$work.1.elf"
+for pass in 1 2; do
+	tools/mksyms.sh "$work.$pass.elf" "$work.$pass.S"
+	gcc -c "$work.$pass.S" -o "$work.$pass.o"
+	lnk "$work.$pass.o" "$work.$((pass + 1)).elf"
+done
+tools/mksyms.sh "$work.3.elf" "$work.3.S"
+cmp -s "$work.2.S" "$work.3.S" || { echo "link-image: symbol table did not converge" >&2; exit 1; }
+# the image carries no DWARF (gdb gets it from OUT.dbg): smaller for
+# every loader, same code
+cp "$work.3.elf" "${out%.img}.dbg"
+objcopy --strip-debug --strip-unneeded "$work.3.elf" "$out"
