@@ -38,13 +38,13 @@ KSRC	:= $(wildcard arch/x86_64/*.c arch/x86_64/*.S core/*.c \
 KOBJ	:= $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
 CRTSRC	:= $(wildcard core/crt/*.c)
 CRTOBJ	:= $(patsubst %,$(BUILD)/k/%.o,$(CRTSRC))
-APPS	:= hello stress panic
+APPS	:= hello stress panic blkcheck pingd
 IMGS	:= $(patsubst %,$(BUILD)/img/%.img,$(APPS))
 
 .PHONY: all deps check demo clean unit boot xen-check posix-check bench
 .SECONDARY:
 all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) \
-	$(BUILD)/bin/tandem
+	$(BUILD)/img/pvcheck.img $(BUILD)/bin/tandem
 
 # ---- dependencies (Debian packages only) ---------------------------
 deps:
@@ -80,6 +80,16 @@ $(BUILD)/img/%.img: $(BUILD)/a/apps/%/main.c.o $(BUILD)/lib/libtandem.a \
 		$(BUILD)/lib/libtdcrt.a arch/x86_64/image.lds tools/mksyms.sh tools/link-image.sh
 	@mkdir -p $(dir $@) $(BUILD)/tmp; echo "  IMAGE   $@"
 	@tools/link-image.sh $@ $(BUILD)/tmp/$*.syms $< $(BUILD)/lib/libtdcrt.a \
+	    $(BUILD)/lib/libtandem.a
+
+# Test-only image: checks of platform/xen internals (tests/xen/run.sh).
+$(BUILD)/a/tests/xen/pvcheck.c.o: tests/xen/pvcheck.c
+	@mkdir -p $(dir $@); echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -Iplatform/xen -MMD -MP -c $< -o $@
+$(BUILD)/img/pvcheck.img: $(BUILD)/a/tests/xen/pvcheck.c.o $(BUILD)/lib/libtandem.a \
+		$(BUILD)/lib/libtdcrt.a arch/x86_64/image.lds tools/link-image.sh
+	@mkdir -p $(dir $@) $(BUILD)/tmp; echo "  IMAGE   $@"
+	@tools/link-image.sh $@ $(BUILD)/tmp/pvcheck.syms $< $(BUILD)/lib/libtdcrt.a \
 	    $(BUILD)/lib/libtandem.a
 
 # ---- launcher ------------------------------------------------------

@@ -33,13 +33,14 @@
 #   --qemu-extra ARGS  extra QEMU arguments for both guests, word-split
 #                      (e.g. "-bios /usr/share/qemu/qboot.rom" with --machine microvm)
 # Downloads and builds are cached in BUILD/bench/ (default BUILD=build).
+# shellcheck disable=SC2034,SC2054  # result arrays are filled through eval; QEMU options have commas
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 IMAGE=""; MACH=pc; REPS=5; ICREPS=2; TD_APPEND="TD_BOOTSTATS=1"
 MARKER_RE='tandem: boot: entry->main [0-9]+ cycles|SAMEIMAGE-TSC: entry_to_cmain=[0-9]+'
 TD_TIMEOUT=30; LX_TIMEOUT=240; LINUX=1; QEMU=qemu-system-x86_64; BUILD=build; QEXTRA=""
-usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^# shellcheck/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--image) IMAGE=$2; shift ;;
@@ -213,13 +214,13 @@ if [ $LINUX = 1 ]; then
 	lx_up=$(med LX_plain_up); lx_mark=$(med LX_plain_mark); lx_wall=$(med LX_plain_wall)
 	lx_tsc=$(med LX_plain_tsc)
 	lx_tsc_ns=$(awk -v c="$lx_tsc" -v k="$TSC_KHZ" 'BEGIN{ if (c=="NA") print "NA"; else printf "%.0f", c*1e6/k }')
-	lx_icup=$(med LX_icount_up); lx_icmark=$(med LX_icount_mark); lx_ictsc=$(med LX_icount_tsc)
+	lx_icup=$(med LX_icount_up); lx_ictsc=$(med LX_icount_tsc)
 	lx_icw=$(med LX_icount_wall)
 	lx_kib=$(( ($(stat -c %s "$B/linux/vmlinuz") + 1023) / 1024 ))
 	lx_ikib=$(( ($(stat -c %s "$B/linux/initrd.img") + 1023) / 1024 ))
 	lx_ver=$(cat "$B/linux/kernel-version.txt")
 else
-	lx_up=NA lx_mark=NA lx_wall=NA lx_tsc=NA lx_tsc_ns=NA lx_icup=NA lx_icmark=NA lx_ictsc=NA
+	lx_up=NA lx_mark=NA lx_wall=NA lx_tsc=NA lx_tsc_ns=NA lx_icup=NA lx_ictsc=NA
 	lx_icw=NA lx_kib=NA lx_ikib=0 lx_ver="not measured"
 fi
 lx_size=NA; [ "$lx_kib" != NA ] && lx_size=$((lx_kib + lx_ikib))
@@ -234,7 +235,11 @@ echo "### Boot cost: Tandem vs Debian Linux guest ($(date -u +%F), -M $MACH, TCG
 echo
 echo "Host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), TSC $(awk -v k="$TSC_KHZ" 'BEGIN{printf "%.0f", k/1000}') MHz; $("$QEMU" --version | head -1)."
 echo "Tandem: \`$(basename "$IMAGE")\` sha256 $(sha256sum "$IMAGE" | cut -c1-16)…, \`-append '$TD_APPEND'\`."
-echo "Linux: $lx_ver bzImage + busybox-static initramfs, \`-append 'console=ttyS0 quiet panic=-1'\`."
+if [ $LINUX = 1 ]; then
+	echo "Linux: $lx_ver bzImage + busybox-static initramfs, \`-append 'console=ttyS0 quiet panic=-1'\`."
+else
+	echo "Linux: not measured (--no-linux or -M microvm)."
+fi
 echo "Both: \`$QEMU ${COMMON[*]} -kernel …\`; $REPS interleaved plain runs (median, min–max), $ICREPS with \`${ICOUNT[*]}\`."
 echo
 echo "| | Tandem | Linux | Linux / Tandem |"
@@ -245,11 +250,11 @@ echo "| Linux guest TSC at /init (since VM reset: firmware + decompression + ker
 echo "| QEMU wall, exec→/init marker (Linux) vs exec→exit (Tandem) | $(fmt_s "$td_wall") ($(mm TD_plain_wall | awk -F- '{ if ($1=="NA") print "n/a"; else printf "%.3f–%.3f", $1/1e6, $2/1e6 }')) | $(fmt_s "$lx_mark") ($(mm LX_plain_mark | awk -F- '{ if ($1=="NA") print "n/a"; else printf "%.3f–%.3f", $1/1e6, $2/1e6 }')) | $wall_ratio |"
 echo "| QEMU wall, exec→exit | $(fmt_s "$td_wall") | $(fmt_s "$lx_wall") | $(ratio "$lx_wall" "$td_wall") |"
 echo "| QEMU wall, exec→exit, \`-icount\` | $(fmt_s "$td_icw") | $(fmt_s "$lx_icw") | $(ratio "$lx_icw" "$td_icw") |"
-echo "| image size | $td_kib KiB | $lx_size KiB (bzImage $lx_kib + initrd $lx_ikib) | $(ratio "$lx_size" "$td_kib") |"
+echo "| image size | $td_kib KiB | $([ "$lx_size" = NA ] && echo n/a || echo "$lx_size KiB (bzImage $lx_kib + initrd $lx_ikib)") | $(ratio "$lx_size" "$td_kib") |"
 echo
 echo "| target (issue) | measured here | |"
 echo "|---|---|---|"
-echo "| entry→main ≤ 1 ms on KVM hardware | TCG only: $(fmt_dur_ns "$td_ns") (icount: $(fmt_dur_ns "$td_icc") virtual) | not measurable here: /dev/kvm is a software KVM (kvm_pvm); TCG figure is an upper-bound proxy, $(met "$(awk -v n="$td_ns" 'BEGIN{ if (n=="NA") print "NA"; else print n/1e6 }')" 1 le) under TCG |"
+echo "| entry→main ≤ 1 ms on KVM hardware | TCG only: $(fmt_dur_ns "$td_ns") (icount: $(fmt_dur_ns "$td_icc") virtual) | not measurable here: /dev/kvm is a software KVM (kvm_pvm); TCG figure is indicative only; $(met "$(awk -v n="$td_ns" 'BEGIN{ if (n=="NA") print "NA"; else print n/1e6 }')" 1 le) under TCG |"
 echo "| ≥ 50× less wall time than the Linux guest to /init, same QEMU | ${wall_x}× | $(met "$wall_x" 50 ge) |"
 echo "| hello.img ≤ 200 KiB | $td_kib KiB | $(met "$td_kib" 200 le) |"
 echo

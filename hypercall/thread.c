@@ -141,6 +141,10 @@ rumpuser_clock_sleep(int clk, int64_t sec, long nsec)
 		return TD_EINVAL;
 	}
 	hyp_unsched(&nlocks, NULL);
+	/* A sleep that is already over still yields: with cooperative
+	 * threads a polling loop must not starve everyone else. */
+	if (td_now() >= deadline)
+		td_yield();
 	while (td_now() < deadline)
 		td_sleep_until(deadline);	/* 1 = woken early: sleep on */
 	hyp_sched(nlocks, NULL);

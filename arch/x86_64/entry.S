@@ -65,7 +65,7 @@ pvh_start32:
 	 * the LAPIC sits at 0xfee00000. */
 	mov	$boot_pml4, %edi
 	xor	%eax, %eax
-	mov	$(6 * 4096 / 4), %ecx
+	mov	$(7 * 4096 / 4), %ecx		/* pml4, pdpt, 4 pd, pt0 */
 	rep stosl
 	movl	$(boot_pdpt + 0x3), boot_pml4
 	mov	$(boot_pd + 0x3), %eax
@@ -75,6 +75,15 @@ pvh_start32:
 	add	$0x1000, %eax
 	add	$8, %edi
 	loop	1b
+	/* the first 2 MiB in 4 KiB pages, so that arch_traps_init can
+	 * unmap page 0 once the boot info (QEMU puts it there) is read */
+	mov	$0x0003, %eax			/* P | RW */
+	mov	$boot_pt0, %edi
+	mov	$512, %ecx
+5:	mov	%eax, (%edi)
+	add	$0x1000, %eax
+	add	$8, %edi
+	loop	5b
 	mov	$boot_pd, %edi
 	mov	$0x83, %eax			/* P | RW | PS */
 	xor	%edx, %edx			/* high dword of the frame */
@@ -85,6 +94,8 @@ pvh_start32:
 	adc	$0, %edx
 	add	$8, %edi
 	loop	2b
+	movl	$(boot_pt0 + 0x3), boot_pd	/* PD[0] -> the 4 KiB table */
+	movl	$0, boot_pd + 4
 
 	mov	%cr4, %eax
 	or	$(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
@@ -164,6 +175,8 @@ hypercall_page:	.skip 4096
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
 boot_pd:	.skip 4 * 4096
+	.globl boot_pt0
+boot_pt0:	.skip 4096
 	.globl boot_stack, boot_stack_top
 boot_stack:	.skip 65536
 boot_stack_top:

@@ -64,8 +64,9 @@ read_cr2(struct trapframe *tf)
 static void
 dump_regs(struct trapframe *tf)
 {
+	/* Xen PV keeps the saved upcall mask above the selector bits */
 	td_printf("  rip %016lx  rsp %016lx  rflags %08lx cs %lx ss %lx\n",
-	    tf->rip, tf->rsp, tf->rflags, tf->cs, tf->ss);
+	    tf->rip, tf->rsp, tf->rflags, tf->cs & 0xffff, tf->ss & 0xffff);
 	td_printf("  rax %016lx  rbx %016lx  rcx %016lx\n",
 	    tf->rax, tf->rbx, tf->rcx);
 	td_printf("  rdx %016lx  rsi %016lx  rdi %016lx\n",
@@ -159,12 +160,25 @@ idt_init(void)
 	__asm__ volatile("lidt %0" :: "m"(d));
 }
 
+/* Ring 0: page 0 stays unmapped from now on, so a NULL dereference is a
+ * page fault and not a read of whatever the loader left there. */
+static void
+unmap_page0(void)
+{
+	extern uint64_t boot_pt0[512];
+
+	boot_pt0[0] = 0;
+	__asm__ volatile("invlpg (%0)" :: "r"(0UL) : "memory");
+}
+
 void
 arch_traps_init(void)
 {
-	if (arch_irq_mode == ARCH_IRQ_XENPV)
+	if (arch_irq_mode == ARCH_IRQ_XENPV) {
 		xenpv_traps_init(pv_trap_stubs, pv_event_callback,
 		    pv_failsafe_callback);
-	else
-		idt_init();
+		return;
+	}
+	idt_init();
+	unmap_page0();
 }

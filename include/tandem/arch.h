@@ -117,7 +117,8 @@ void	arch_lapic_eoi(void);
 /* ---- traps and diagnostics ------------------------------------------ */
 /* Installs the IDT (ring 0) or the Xen PV trap table.  After this a
  * fault prints its registers and a symbolized backtrace and ends the
- * guest with status 255. */
+ * guest with status 255.  In ring 0 it also unmaps page 0 (NULL): call it
+ * once the boot info, which QEMU places in low memory, has been read. */
 void	arch_traps_init(void);
 /* Prints a symbolized backtrace starting at frame pointer rbp. */
 void	arch_backtrace(uint64_t rbp);

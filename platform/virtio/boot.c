@@ -14,6 +14,7 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 #include "hw.h"
+#include "virtio.h"
 
 extern char _image_start[], _image_end[];
 
@@ -131,6 +132,9 @@ cmdline_init(struct hvm_start_info *si)
 		for (; p[i] != 0 && i < sizeof(cmdline) - 1; i++)
 			cmdline[i] = p[i];
 	cmdline[i] = 0;
+	/* QEMU's microvm announces virtio-mmio devices there; they are
+	 * ours, not the app's */
+	vmmio_strip_cmdline(cmdline);
 	td_plat.cmdline = cmdline;
 }
 
@@ -156,6 +160,7 @@ virtio_boot(struct hvm_start_info *si, const char *sig)
 	}
 	cmdline_init(si);
 	memmap_init(si);
+	virtio_platform_live = 1;	/* devices are probed by an init hook */
 	arch_irq_mode = ARCH_IRQ_CLI;
 	arch_traps_init();
 	hw_clock_init(strcmp(td_plat.name, "kvm") == 0);

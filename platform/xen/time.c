@@ -26,7 +26,9 @@ _Static_assert(sizeof(struct vcpu_time_info) == sizeof(struct pvclock_time),
 static uint64_t base_ns;	/* system time at mono_ns() == 0 */
 static uint64_t last_ns;	/* mono_ns() never goes back */
 static evtchn_port_t timer_port;
+static uint64_t armed;		/* mono deadline of the armed timer */
 uint64_t xen_timer_events;
+uint64_t xen_timer_late_max;	/* worst VIRQ_TIMER lateness, ns */
 
 uint64_t
 xen_system_ns(void)
@@ -67,7 +69,12 @@ wall_at_system_zero(void)
 static void
 timer_event(evtchn_port_t port, void *arg)
 {
+	uint64_t now = xen_mono_ns();
+
 	xen_timer_events++;
+	if (armed != UINT64_MAX && now > armed &&
+	    now - armed > xen_timer_late_max)
+		xen_timer_late_max = now - armed;
 }
 
 static void
@@ -75,6 +82,7 @@ timer_arm(uint64_t deadline)
 {
 	struct vcpu_set_singleshot_timer t;
 
+	armed = deadline;
 	if (deadline == UINT64_MAX) {
 		HYPERVISOR_vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL);
 		return;

@@ -48,6 +48,7 @@ uint64_t xen_system_ns(void);
 /* ns spent per RUNSTATE_* (running, runnable, blocked, offline). */
 int	xen_runstate(uint64_t t[4]);
 extern uint64_t xen_timer_events;
+extern uint64_t xen_timer_late_max;
 
 /* evtchn.c: the upcall handler for arch_irq_set_handler. */
 void	xen_evtchn_init(void);

@@ -174,3 +174,17 @@ summary() {
 	[ "$T_FAIL" = 0 ]
 }
 finish() { summary; }
+
+# ---- checks shared by the QEMU and Xen tiers ----
+# hello_checks LOG PLATFORM STATUS NAME: the lines apps/hello must print
+hello_checks() {
+	local log=$1 plat=$2 st=$3 name=$4
+	expect_line "$name greeting" "$log" "^Hello from Tandem on $plat "
+	expect_line "$name argv0" "$log" '^argv\[0\] = "'
+	expect_line "$name argv1" "$log" "^argv\\[1\\] = \"$st\""
+	expect_line "$name uptime" "$log" '^uptime: [0-9]+\.[0-9]{6} s'
+	expect_line "$name date" "$log" '^date: 20[2-9][0-9]-[01][0-9]-[0-3][0-9] '
+	expect_sleeps "$name sleeps" "$log" 10 10000 "${SLEEP_TOL_US:-40000}"
+	expect_last "$name last line" "$log" "^tandem: exit $st\$"
+}
+

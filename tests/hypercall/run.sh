@@ -61,8 +61,10 @@ run_suite() {	# run_suite LABEL CMD...
 		pass=$((pass + ${line%% passed*}))
 	else
 		bad "$label (see $log)"
-		[ -n "$line" ] && pass=$((pass + ${line%% passed*}))
-		n=${line#*, }; fail=$((fail + ${n%% failed*}))
+		if [ -n "$line" ]; then
+			pass=$((pass + ${line%% passed*}))
+			n=${line#*, }; fail=$((fail + ${n%% failed*}))
+		fi
 	fi
 	grep -q TANDEM-HYPERCALL-DURABLE "$disk" && ok ||
 	    bad "$label: synced marker not in host file"

@@ -1,8 +1,10 @@
 /*
  * pvcheck.c -- checks of platform/xen internals, run as the app of an
  * image on Xen PV and PVH (one boot checks them all):
- *   sleeps    20 sleeps of 10 ms: none early, all but the first within
- *             3 ms (the first pays for cold translation under nested TCG)
+ *   sleeps    20 sleeps of 10 ms: none early, and none later than the
+ *             worst VIRQ_TIMER lateness + 3 ms: Xen's own timer is late
+ *             under nested TCG on a loaded host, the guest must add
+ *             little to that
  *   idle      sleeping 200 ms leaves the vCPU blocked, not running
  *   clock     mono_ns never goes back; wall clock after 2020
  *   unmask    an event sent to a masked port is held, and delivered
@@ -73,9 +75,11 @@ check_sleeps(void)
 			best = d;
 	}
 	td_printf("pvcheck: 20 x 10 ms sleeps: first %lu us, best %lu us, "
-	    "worst of the rest %lu us\n", first / 1000, best / 1000,
-	    worst / 1000);
-	check(best >= 10 * 1000 * 1000 && worst < 13 * 1000 * 1000, "sleeps",
+	    "worst of the rest %lu us, VIRQ_TIMER at worst %lu us late\n",
+	    first / 1000, best / 1000, worst / 1000,
+	    xen_timer_late_max / 1000);
+	check(best >= 10 * 1000 * 1000 &&
+	    worst < 13 * 1000 * 1000 + xen_timer_late_max, "sleeps",
 	    "early or late wakeup", best / 1000, worst / 1000);
 }
 

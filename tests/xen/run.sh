@@ -1,0 +1,37 @@
+#!/bin/bash
+# tests/xen/run.sh BUILD -- the Xen tier: Debian's Xen 4.17 + a Debian
+# dom0 booted in QEMU TCG, the very same images as the QEMU tier run as
+# PV and as PVH domains.  All jobs share one Xen boot (~20 s), each job
+# costs ~5 s.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+B=${1:-build}
+T=$B/tests/xen
+. tests/boot/lib.sh
+mkdir -p "$T"
+IMG=$B/img/hello.img
+sha0=$(cat "$B/img/hello.img.sha256" 2>/dev/null || sha256sum "$IMG" | cut -d' ' -f1)
+check "hello.img is the image the QEMU tier booted" \
+    [ "$(sha256sum "$IMG" | cut -d' ' -f1)" = "$sha0" ]
+
+for ty in pv pvh; do
+	xen_job "hello-$ty-0" $ty "$IMG" 0
+	xen_job "hello-$ty-7" $ty "$IMG" 7
+	xen_job "panic-$ty" $ty "$B/img/panic.img"
+	xen_job "stress-$ty" $ty "$B/img/stress.img" 64 5
+done
+xen_run
+
+for ty in pv pvh; do
+	for st in 0 7; do
+		expect_job "hello xen-$ty rc $st" "hello-$ty-$st" $st
+		hello_checks "$LOG" "xen-$ty" $st "hello xen-$ty/$st"
+	done
+	expect_job "panic xen-$ty rc" "panic-$ty" 255
+	expect_line "panic xen-$ty trap" "$LOG" '^tandem: trap 14 \(page fault\) err 0x[0-9a-f]+ at crash_here\+0x[0-9a-f]+ addr 0x7ff0000000'
+	expect_line "panic xen-$ty backtrace" "$LOG" '^ +[0-9a-f]{16} level2\+0x'
+	expect_line "panic xen-$ty panic line" "$LOG" '^tandem: panic: page fault at crash_here'
+	expect_job "stress xen-$ty rc" "stress-$ty" 0
+	expect_line "stress xen-$ty ok" "$LOG" '^stress: OK$'
+done
+summary
