@@ -122,6 +122,20 @@ pump(struct job *j)
 	return 0;
 }
 
+/* Nothing completed for 5 s: say what is outstanding (we keep waiting;
+ * the test's timeout decides). */
+static void
+stalled(void)
+{
+	int i;
+
+	for (i = 0; i < njobs; i++)
+		printf("blkcheck: %s: stalled, %d requests in flight (%u in the "
+		    "registry), next offset %llu\n", jobs[i].name,
+		    jobs[i].inflight, td_blkdev_inflight(jobs[i].dev),
+		    (unsigned long long)jobs[i].next);
+}
+
 static void
 run_all(void)
 {
@@ -135,8 +149,8 @@ run_all(void)
 		if (!busy)
 			return;
 		td_thread_prepare_block();
-		if (!progress)
-			td_thread_block(UINT64_MAX);
+		if (!progress && td_thread_block(td_now() + 5000000000ULL))
+			stalled();
 		progress = 0;
 	}
 }

@@ -66,44 +66,27 @@ trap_common:
 	and	$~15, %rsp
 	call	arch_trap
 	mov	%rbx, %rsp
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rbp
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	pop	%rcx
+	pop	%rbx
+	pop	%rax
+	add	$16, %rsp			/* vector, error code */
+	/* (flags are free here: iret restores them from the frame) */
 	cmpl	$1, arch_irq_mode(%rip)		/* ARCH_IRQ_XENPV */
-	je	pv_return
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rbp
-	pop	%rdi
-	pop	%rsi
-	pop	%rdx
-	pop	%rcx
-	pop	%rbx
-	pop	%rax
-	add	$16, %rsp
+	je	1f
 	iretq
-
-pv_return:
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rbp
-	pop	%rdi
-	pop	%rsi
-	pop	%rdx
-	pop	%rcx
-	pop	%rbx
-	pop	%rax
-	add	$16, %rsp
-	pushq	$0				/* iret flags: not in syscall */
+1:	pushq	$0				/* iret flags: not in syscall */
 	jmp	hypercall_page + __HYPERVISOR_iret * 32
 
 /* Xen PV exception stubs: drop Xen's rcx/r11, then as ring 0. */

@@ -26,14 +26,16 @@ void
 arch_backtrace(uint64_t rbp)
 {
 	uint64_t *fp = (uint64_t *)(uintptr_t)rbp, ret, off;
+	const char *sym;
 	int depth;
 
 	for (depth = 0; depth < 32 && fp != NULL && ((uintptr_t)fp & 7) == 0;
 	    depth++) {
 		if ((ret = fp[1]) == 0)
 			break;
-		td_printf("    %016lx %s+%#lx\n", (unsigned long)ret,
-		    arch_symbolize(ret, &off), (unsigned long)off);
+		sym = arch_symbolize(ret, &off);	/* sets off: call first */
+		td_printf("    %016lx %s+%#lx\n", (unsigned long)ret, sym,
+		    (unsigned long)off);
 		if ((uint64_t *)(uintptr_t)fp[0] <= fp)
 			break;
 		fp = (uint64_t *)(uintptr_t)fp[0];

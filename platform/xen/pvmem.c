@@ -218,6 +218,13 @@ bootstrap_end(start_info_t *si)
 	return (end + XEN_PAGE_SIZE - 1) & ~(XEN_PAGE_SIZE - 1);
 }
 
+/* For grants: the machine frame behind one of our pfns. */
+uint64_t
+xen_pv_pfn_to_mfn(uint64_t pfn)
+{
+	return p2m[pfn];
+}
+
 void
 xen_pv_mem_init(start_info_t *si)
 {

@@ -143,10 +143,12 @@ xen_block(uint64_t deadline)
 		block_pvh();
 }
 
+unsigned xen_exit_reason = SHUTDOWN_poweroff;
+
 void
 xen_exit(int status)
 {
-	struct sched_shutdown sd = { .reason = SHUTDOWN_poweroff };
+	struct sched_shutdown sd = { .reason = xen_exit_reason };
 
 	/* poweroff also for panics (255): the status travels on the
 	 * console line, and a crash could end before the ring drained */

@@ -73,6 +73,11 @@ void	xen_plat_common(const char *name, const char *sig);
 
 /* pvmem.c (PV only): maps RAM 1:1 and reports it. */
 void	xen_pv_mem_init(start_info_t *si);
+uint64_t xen_pv_pfn_to_mfn(uint64_t pfn);
+
+/* time.c: the shutdown reason xen_exit() hands Xen (SHUTDOWN_poweroff
+ * unless lifecycle.c was asked to reboot). */
+extern unsigned xen_exit_reason;
 
 /* defined by the image link */
 extern char _image_start[], _image_end[];

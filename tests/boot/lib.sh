@@ -188,3 +188,13 @@ hello_checks() {
 	expect_last "$name last line" "$log" "^tandem: exit $st\$"
 }
 
+
+# same_suite_result NAME LOG1 LOG2: both runs of a suite ended with the
+# same "N passed, M failed" line.
+same_suite_result() {
+	local a b
+	a=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$2" | tail -1)
+	b=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$3" | tail -1)
+	if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "$1"
+	else fail "$1" "'$a' vs '$b'"; fi
+}

@@ -39,6 +39,27 @@ boot "panic-abort" pc "$B/img/panic.img" abort
 expect_rc "panic abort rc" 255
 expect_line "panic abort line" "$LOG" '^tandem: panic: abort'
 
+# The rumpuser v17 suite of tests/hypercall, booted.  -cpu max: qemu64
+# has no RDRAND, and rumpuser_getrandom refuses to invent entropy.
+BOOT_OPTS=(--cpu max)
+for m in pc microvm; do
+	boot "hyptest-$m" $m "$B/img/hypercall-test.img" 'HYPTEST_KEY="hello world"'
+	expect_rc "hypercall suite $m rc" 0
+	expect_line "hypercall suite $m result" "$LOG" '^[0-9]+ passed, 0 failed$'
+done
+same_suite_result "hypercall suite same on pc and microvm" \
+    "$T/hyptest-pc.log" "$T/hyptest-microvm.log"
+BOOT_OPTS=()
+
+# Without a LAPIC the one-shot timer is the PIT (through the 8259).
+BOOT_OPTS=(--cpu qemu64,-apic)
+boot "hello-pit" pc "$IMG" 5
+expect_rc "hello pit-timer rc" 5
+hello_checks "$LOG" tcg 5 "hello pit-timer"
+boot "stress-pit" pc "$B/img/stress.img" 32 3
+expect_line "stress pit-timer ok" "$LOG" '^stress: OK$'
+BOOT_OPTS=()
+
 # A guest that never ends must come back as 124, not hang the suite.
 TIMEOUT=3 boot "timeout" pc "$B/img/stress.img" 4 100000
 expect_rc "timeout rc" 124

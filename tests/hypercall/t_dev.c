@@ -155,7 +155,9 @@ t_bio(void)
 {
 	static const char magic[] = "TANDEM-HYPERCALL-DURABLE";
 	struct rumpuser_iovec iov[3];
-	unsigned char *w, *r, *big, *big2;
+	/* static, not heap: see run.sh on valgrind and reused stacks */
+	static unsigned char w[BIO_N * BIO_SZ], r[BIO_N * BIO_SZ];
+	static unsigned char big[BIO_BIG], big2[BIO_BIG];
 	uint64_t size;
 	size_t n;
 	unsigned maxfl = 0;
@@ -174,10 +176,6 @@ t_bio(void)
 	rumpuser_mutex_init(&bio_m, RUMPUSER_MTX_KMUTEX);
 	rumpuser_cv_init(&bio_cv);
 	bio_submitter = td_thread_self();
-	w = td_malloc(BIO_N * BIO_SZ);
-	r = td_malloc(BIO_N * BIO_SZ);
-	big = td_malloc(BIO_BIG);
-	big2 = td_malloc(BIO_BIG);
 
 	/* many writes in flight, then one big one that gets split */
 	bio_reset();
@@ -271,10 +269,6 @@ t_bio(void)
 	CHECK(rumpuser_close(fd) == TD_EBADF);
 	rumpuser_cv_destroy(bio_cv);
 	rumpuser_mutex_destroy(bio_m);
-	td_free(w);
-	td_free(r);
-	td_free(big);
-	td_free(big2);
 }
 
 /* ---- NIC: if_virt over a loopback netdev ------------------------------- */

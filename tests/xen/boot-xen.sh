@@ -25,6 +25,8 @@
 #
 # The outer CPU is qemu64,+svm,+npt: Debian's Xen has no shadow paging, so
 # PVH guests need TCG's emulated nested paging; PV works on it as well.
+# +rdrand: Xen passes RDRAND on to its guests, and a guest needs a real
+# entropy source for rumpuser_getrandom (qemu64 alone has none).
 set -uo pipefail
 
 [ $# -ge 2 ] || { echo "usage: $0 XENDIR JOBDIR [STREAM]" >&2; exit 2; }
@@ -57,7 +59,7 @@ dom0args="console=hvc0 earlyprintk=xen loglevel=3 rdinit=/init ${TANDEM_DOM0_ARG
 # QEMU's -initrd takes "file cmdline,file": a comma inside a module's
 # command line is written ",,".
 qemu=(${TANDEM_QEMU:-qemu-system-x86_64} -machine pc
-	-accel tcg,thread=multi -cpu qemu64,+svm,+npt
+	-accel tcg,thread=multi -cpu qemu64,+svm,+npt,+rdrand
 	-smp "${TANDEM_XEN_SMP:-2}" -m "$qmem"
 	-display none -vga none -nodefaults -nic none -no-reboot -monitor none
 	-serial stdio

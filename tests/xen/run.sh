@@ -19,6 +19,7 @@ for ty in pv pvh; do
 	xen_job "hello-$ty-7" $ty "$IMG" 7
 	xen_job "panic-$ty" $ty "$B/img/panic.img"
 	xen_job "stress-$ty" $ty "$B/img/stress.img" 64 5
+	xen_job "hyptest-$ty" $ty "$B/img/hypercall-test.img" 'HYPTEST_KEY="hello world"'
 done
 xen_run
 
@@ -33,5 +34,11 @@ for ty in pv pvh; do
 	expect_line "panic xen-$ty panic line" "$LOG" '^tandem: panic: page fault at crash_here'
 	expect_job "stress xen-$ty rc" "stress-$ty" 0
 	expect_line "stress xen-$ty ok" "$LOG" '^stress: OK$'
+	# the rumpuser suite: same source and same result as booted under
+	# QEMU (tests/boot) and natively on posix (tests/hypercall)
+	expect_job "hypercall suite xen-$ty rc" "hyptest-$ty" 0
+	expect_line "hypercall suite xen-$ty result" "$LOG" '^[0-9]+ passed, 0 failed$'
+	same_suite_result "hypercall suite xen-$ty same as QEMU" "$LOG" \
+	    "$B/tests/boot/hyptest-pc.log"
 done
 summary
