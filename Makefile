@@ -44,7 +44,7 @@ IMGS	:= $(patsubst %,$(BUILD)/img/%.img,$(APPS))
 .PHONY: all deps check demo clean unit boot xen-check posix-check bench
 .SECONDARY:
 all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) \
-	$(BUILD)/img/pvcheck.img $(BUILD)/bin/tandem
+	$(BUILD)/img/pvcheck.img $(BUILD)/img/xencheck.img $(BUILD)/bin/tandem
 
 # ---- dependencies (Debian packages only) ---------------------------
 deps:
@@ -90,6 +90,16 @@ $(BUILD)/img/pvcheck.img: $(BUILD)/a/tests/xen/pvcheck.c.o $(BUILD)/lib/libtande
 		$(BUILD)/lib/libtdcrt.a arch/x86_64/image.lds tools/link-image.sh
 	@mkdir -p $(dir $@) $(BUILD)/tmp; echo "  IMAGE   $@"
 	@tools/link-image.sh $@ $(BUILD)/tmp/pvcheck.syms $< $(BUILD)/lib/libtdcrt.a \
+	    $(BUILD)/lib/libtandem.a
+
+# Test-only image: checks of the split-driver plumbing (tests/xen/run.sh).
+$(BUILD)/a/tests/xen/xencheck.c.o: tests/xen/xencheck.c
+	@mkdir -p $(dir $@); echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -Iplatform/xen -MMD -MP -c $< -o $@
+$(BUILD)/img/xencheck.img: $(BUILD)/a/tests/xen/xencheck.c.o $(BUILD)/lib/libtandem.a \
+		$(BUILD)/lib/libtdcrt.a arch/x86_64/image.lds tools/link-image.sh
+	@mkdir -p $(dir $@) $(BUILD)/tmp; echo "  IMAGE   $@"
+	@tools/link-image.sh $@ $(BUILD)/tmp/xencheck.syms $< $(BUILD)/lib/libtdcrt.a \
 	    $(BUILD)/lib/libtandem.a
 
 # ---- launcher ------------------------------------------------------

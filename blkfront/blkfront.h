@@ -13,6 +13,7 @@
 #include "../platform/xen/xenbus.h"
 
 #include <xen/io/blkif.h>
+#include <xen/io/protocols.h>
 
 #define BLK_RING	__CONST_RING_SIZE(blkif, XEN_PAGE_SIZE)	/* 32 */
 #define BLK_INDIRECT	32		/* segments per indirect request */
@@ -54,6 +55,7 @@ struct vbd {
 	struct blkslot	*free;
 	struct td_blkreq *qhead, *qtail;	/* waiting for a slot */
 	uint64_t	 nreq, nflush;
+	unsigned	 nerr;		/* errors reported */
 	struct td_thread *thr;
 	int		 ready;		/* probe may go on */
 };

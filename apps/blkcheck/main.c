@@ -122,6 +122,9 @@ pump(struct job *j)
 	return 0;
 }
 
+/* virtio-blk's ring and LAPIC state, when the image has that driver */
+void vblk_dump(void) __attribute__((weak));
+
 /* Nothing completed for 5 s: say what is outstanding (we keep waiting;
  * the test's timeout decides). */
 static void
@@ -129,6 +132,8 @@ stalled(void)
 {
 	int i;
 
+	if (vblk_dump != NULL)
+		vblk_dump();
 	for (i = 0; i < njobs; i++)
 		printf("blkcheck: %s: stalled, %d requests in flight (%u in the "
 		    "registry), next offset %llu\n", jobs[i].name,

@@ -41,6 +41,41 @@ struct vblk {
 };
 
 static int nvblk;
+static struct vblk *vblks[TD_BLKDEV_MAX];
+
+/* For a stall report (blkcheck): the driver's and the LAPIC's view. */
+void
+vblk_dump(void)
+{
+	volatile uint32_t *lapic = (volatile uint32_t *)0xfee00000UL;
+	struct virtq *vq;
+	td_irqflags_t s;
+	int i;
+
+	if (nvblk == 0)
+		return;		/* not the QEMU platform: no LAPIC to read */
+	s = td_irq_save();
+	for (i = 0; i < nvblk; i++) {
+		vq = vblks[i]->vq;
+		td_printf("vblk: %s: avail_idx %u kicked_idx %u last_used %u "
+		    "used->idx %u avail->idx %u used_event %u avail_event %u "
+		    "inflight %u nfree %u broken %d\n", vblks[i]->name,
+		    vq->avail_idx, vq->kicked_idx, vq->last_used,
+		    *(volatile uint16_t *)&vq->vr.used->idx,
+		    *(volatile uint16_t *)&vq->vr.avail->idx,
+		    ((volatile uint16_t *)vq->vr.avail->ring)[vq->num],
+		    ((volatile uint16_t *)vq->vr.used->ring)[vq->num * 4],
+		    vq->inflight, vq->nfree, vq->broken);
+	}
+	td_printf("vblk: lapic isr");
+	for (i = 7; i >= 0; i--)
+		td_printf(" %08x", lapic[(0x100 + 0x10 * i) / 4]);
+	td_printf(" irr");
+	for (i = 7; i >= 0; i--)
+		td_printf(" %08x", lapic[(0x200 + 0x10 * i) / 4]);
+	td_printf(" tpr %x ppr %x\n", lapic[0x80 / 4], lapic[0xa0 / 4]);
+	td_irq_restore(s);
+}
 
 static void
 ctx_put(struct vblk *b, struct vblk_ctx *c)
@@ -231,7 +266,7 @@ vblk_attach(struct vdev *v)
 		vdev_fail(v, b->name, "not registered");
 		return;
 	}
-	nvblk++;
+	vblks[nvblk++] = b;
 	td_printf("virtio: %s: %lu sectors (%lu MiB) at %s, %s, queue %u%s%s%s%s\n",
 	    b->name, (unsigned long)in.nsectors,
 	    (unsigned long)(in.nsectors >> 11), v->where,

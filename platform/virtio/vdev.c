@@ -9,6 +9,7 @@
 
 #include <tandem/arch.h>
 #include <tandem/core.h>
+#include <tandem/platform.h>
 
 #include "virtio.h"
 
@@ -92,6 +93,28 @@ vdev_dma_alloc(size_t bytes)
 	return p;
 }
 
+/*
+ * The virtqueue fence for emulators (virtq.h, fence).  QEMU 7.2's TCG
+ * drops the guest's mfence with a single vCPU (tcg_gen_mb() emits
+ * nothing without CF_PARALLEL; fixed upstream later by "tcg: Do not
+ * elide memory barriers for !CF_PARALLEL in system mode"), yet the device
+ * runs its queue handlers on the main-loop thread, concurrently with the
+ * vCPU thread.  The host CPU then lets our load of avail_event (used
+ * index) pass our store of avail->idx (used_event), both sides miss each
+ * other's update and a kick (an interrupt) is lost for good.  A device
+ * register read is executed by a helper under QEMU's global lock, which
+ * is a full host fence and excludes the queue handler -- the ordering
+ * the mfence was meant to give.  The status register has no side effect.
+ * Under KVM the mfence is real and the read would only cost an exit.
+ */
+static void
+vdev_fence(struct virtq *vq)
+{
+	struct vdev *v = vq->arg;
+
+	(void)v->ops->status(v);
+}
+
 struct virtq *
 vdev_queue(struct vdev *v, unsigned i, unsigned maxsize, const char *name)
 {
@@ -122,6 +145,8 @@ vdev_queue(struct vdev *v, unsigned i, unsigned maxsize, const char *name)
 	vq->index = (uint16_t)i;
 	vq->name = name;
 	vq->notify = v->ops->notify;
+	if (td_plat.name == NULL || strcmp(td_plat.name, "kvm") != 0)
+		vq->fence = vdev_fence;
 	vq->arg = v;
 	if (v->ops->queue_setup(v, vq) != 0) {
 		vdev_fail(v, name, "queue setup refused");

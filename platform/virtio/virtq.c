@@ -15,6 +15,16 @@
 
 #define RING_ALIGN	4096
 
+/* Store->load fence against the device (Dekker with the device's own
+ * "publish, fence, check" in the other direction). */
+static void
+vq_dev_mb(struct virtq *vq)
+{
+	vq_mb();
+	if (vq->fence != NULL)
+		vq->fence(vq);
+}
+
 /* the event words sit past the rings' ends, where the header's structs
  * have no member: reach them through a type that may alias */
 typedef uint16_t __attribute__((may_alias)) vq_u16;
@@ -73,6 +83,7 @@ virtq_init(struct virtq *vq, unsigned num, void *ring, void *priv, int flags)
 	vq->indirect = (flags & VQ_F_INDIRECT) != 0;
 	vq->broken = 0;
 	vq->err = NULL;
+	vq->fence = NULL;
 }
 
 void
@@ -178,7 +189,7 @@ virtq_kick(struct virtq *vq)
 	vq_cbar();		/* ring entries before the index */
 	*(volatile uint16_t *)&vq->vr.avail->idx = new;
 	vq->kicked_idx = new;
-	vq_mb();		/* index out before we read the device's wish */
+	vq_dev_mb(vq);		/* index out before we read the device's wish */
 	if (vq->event_idx)
 		need = vring_need_event(AVAIL_EVENT(vq), new, old);
 	else
@@ -257,7 +268,7 @@ virtq_intr_on(struct virtq *vq)
 		USED_EVENT(vq) = vq->last_used;
 	else
 		*(volatile uint16_t *)&vq->vr.avail->flags = 0;
-	vq_mb();		/* the wish out before we look again */
+	vq_dev_mb(vq);		/* the wish out before we look again */
 	return *(volatile uint16_t *)&vq->vr.used->idx != vq->last_used;
 }
 

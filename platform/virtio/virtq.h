@@ -54,6 +54,11 @@ struct virtq {
 	struct vq_slot	*slot;		/* [num], by head descriptor */
 	struct vring_desc *indir;	/* [num][VQ_MAXSEG] indirect tables */
 	void		(*notify)(struct virtq *);
+	/* Completes the full fence at the two store->load points (the
+	 * index published, then the device's event word or flags read;
+	 * and the reverse in virtq_intr_on) where mfence alone may not
+	 * reach the device: NULL = mfence is enough (see vdev.c). */
+	void		(*fence)(struct virtq *);
 	void		*arg;		/* transport's */
 };
 

@@ -17,6 +17,12 @@
 #include "hypercall.h"
 #include "evtchn.h"
 
+/* io/ring.h leaves its barriers to the guest (x86: stores are not
+ * reordered with stores, loads not with loads). */
+#define xen_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define xen_rmb()	__asm__ volatile("" ::: "memory")
+#define xen_wmb()	__asm__ volatile("" ::: "memory")
+
 #define XEN_PAGE_SHIFT	12
 #define XEN_PAGE_SIZE	4096UL
 

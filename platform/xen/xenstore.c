@@ -46,50 +46,50 @@ static struct {
 static struct xs_watch *watches;
 static unsigned next_token;
 
-/* ---- lock ------------------------------------------------------------ */
-struct lockw {
-	struct td_thread *t;
-	struct lockw	*next;
-};
+/* ---- lock: FIFO of waiting threads; the unlocker hands over ---------- */
+#define LKMAX	32
 static int locked;
-static struct lockw *lk_head, **lk_tail = &lk_head;
+static struct td_thread *lk_q[LKMAX];
+static unsigned lk_head, lk_n;
 
 static void
 xs_lock(void)
 {
-	struct lockw w;
+	struct td_thread *self = td_thread_self();
+	unsigned i;
 
+	while (locked && lk_n == LKMAX)
+		td_sleep_ns(1000 * 1000);	/* absurdly many waiters */
 	if (!locked) {
 		locked = 1;
 		return;
 	}
-	w.t = td_thread_self();
-	w.next = NULL;
-	*lk_tail = &w;
-	lk_tail = &w.next;
-	/* the unlocker hands the lock over and unlinks us */
-	while (w.t != NULL) {
+	lk_q[(lk_head + lk_n++) % LKMAX] = self;
+	/* xs_unlock removes us from the queue when it hands over */
+	for (;;) {
 		td_thread_prepare_block();
-		if (w.t != NULL)
-			td_thread_block(UINT64_MAX);
+		for (i = 0; i < lk_n; i++)
+			if (lk_q[(lk_head + i) % LKMAX] == self)
+				break;
+		if (i == lk_n)
+			return;
+		td_thread_block(UINT64_MAX);
 	}
 }
 
 static void
 xs_unlock(void)
 {
-	struct lockw *w = lk_head;
 	struct td_thread *t;
 
-	if (w == NULL) {
+	if (lk_n == 0) {
 		locked = 0;
 		return;
 	}
-	if ((lk_head = w->next) == NULL)
-		lk_tail = &lk_head;
-	t = w->t;
-	w->t = NULL;		/* still locked: now it is w's */
-	td_thread_wake(t);
+	t = lk_q[lk_head];
+	lk_head = (lk_head + 1) % LKMAX;
+	lk_n--;
+	td_thread_wake(t);	/* still locked: now it is t's */
 }
 
 /* ---- ring ------------------------------------------------------------ */

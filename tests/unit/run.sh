@@ -44,7 +44,10 @@ builds() {
 	build_one t_sched "${UBSAN[@]}" -- tests/unit/test_sched.c \
 	    "${CORE[@]}" &&
 	build_one t_main "${UBSAN[@]}" -Dmain=app_main -- \
-	    tests/unit/test_main.c core/main.c "${CORE[@]}"
+	    tests/unit/test_main.c core/main.c "${CORE[@]}" &&
+	build_one t_xenproto "${ASAN[@]}" -Iplatform/xen -- \
+	    tests/unit/test_xenproto.c platform/xen/xs_proto.c \
+	    tests/unit/harness.c
 }
 if ! builds; then
 	echo "unit: build failed"
@@ -53,7 +56,7 @@ if ! builds; then
 fi
 
 pass=0
-for t in t_page t_heap t_printf t_cmdline t_string t_sched t_main; do
+for t in t_page t_heap t_printf t_cmdline t_string t_sched t_main t_xenproto; do
 	log="$out/$t.log"
 	"$out/$t" > "$log" 2>&1
 	rc=$?

@@ -48,6 +48,7 @@ blk_kill() {
 	newdisk "$d" 8M
 	rm -f "$pidf"
 	LOG=$T/blk-$m-kill.log
+	: > "$LOG"	# not last run's: the launcher's redirect comes later
 	"$(t_launcher)" run tcg "$BLK" --machine "$m" --timeout "$TIMEOUT" \
 	    --disk "$d" --qemu -pidfile --qemu "$pidf" -- write 21 hold \
 	    > "$LOG" 2> "$T/blk-$m-kill.err" &
@@ -105,6 +106,7 @@ net_run() {
 	local name=$1 m=$2 gargs=$3 hargs=$4 pid i
 	shift 4
 	LOG=$T/$name.log
+	: > "$LOG"
 	# shellcheck disable=SC2086
 	ip netns exec "$NS" "$(t_launcher)" run tcg "$PINGD" --machine "$m" \
 	    --timeout "$TIMEOUT" --net tap:tap0 "$@" -- $gargs > "$LOG" \
@@ -149,6 +151,22 @@ else
 	net_suite pc pc-legacy-intx "${G[@]}" virtio-net-pci.disable-modern=on \
 	    "${G[@]}" virtio-net-pci.vectors=0
 	ns_down
+fi
+
+# ---- the rumpuser suite with a disk: bio/iovread/syncfd over virtio-blk ----
+# Same source as tests/hypercall (platform posix, host file as blk0): the
+# booted run must end with the same result line.
+newdisk "$T/hyptest.img" 8M
+BOOT_OPTS=(--cpu max --disk "$T/hyptest.img")
+boot "hyptest-disk" pc "$B/img/hypercall-test.img" 'HYPTEST_KEY="hello world"'
+BOOT_OPTS=()
+expect_rc "hypercall suite with virtio-blk rc" 0
+expect_no_line "hypercall suite uses the disk" "$LOG" 'no blk0'
+if [ -r "$B/posix/asan.log" ]; then
+	same_suite_result "hypercall suite: QEMU+virtio-blk same as posix" \
+	    "$LOG" "$B/posix/asan.log"
+else
+	skip "hypercall suite vs posix" "run tests/hypercall/run.sh first"
 fi
 
 # ---- virtqueue fuzzer (host, ASan/UBSan) -------------------------------------

@@ -20,7 +20,13 @@
 # Job n lives in /guest/n/: guest.cfg (xl config), env (GUEST_TIMEOUT=S)
 # and optionally shutdown-after (a line of text: once the guest console
 # contains it, dom0 runs `xl shutdown` on the guest).  /guest/jobs lists
-# the job numbers in order.
+# the job numbers in order.  Tests may add (as file= of the job):
+#   hook.sh   run in the background once the domain exists, with NAME,
+#             DOMID, CLOG (the growing guest console log) and JOB (the
+#             directory); what it prints follows the console as "hook: "
+#             lines (it gets 5 s after the domain is gone, then stops)
+#   post.sh   run after the domain is gone (say, to checksum a disk);
+#             its output follows as "post: " lines
 export PATH=/usr/lib/xen-4.17/bin:/usr/sbin:/usr/bin
 export HOME=/root
 mount -t proc proc /proc
@@ -132,6 +138,12 @@ run_job() {
 		return
 	fi
 	domid=$(xl domid "$name" 2>/dev/null)
+	hookpid=
+	if [ -r "$d/hook.sh" ]; then
+		NAME=$name DOMID=$domid CLOG=$clog JOB=$d sh "$d/hook.sh" \
+		    > "/run/hook-$n.log" 2>&1 &
+		hookpid=$!
+	fi
 	off=0
 	rc=0
 	asked=0
@@ -162,6 +174,18 @@ run_job() {
 	sleep 0.3
 	relay "$clog"
 	[ -s "$clog" ] && [ -n "$(tail -c 1 "$clog")" ] && echo
+	if [ -n "$hookpid" ]; then
+		# a hook may still be writing its report: 5 s, then it stops
+		i=0
+		while kill -0 "$hookpid" 2>/dev/null && [ $i -lt 25 ]; do
+			sleep 0.2
+			i=$((i + 1))
+		done
+		kill "$hookpid" 2>/dev/null
+		sed 's/^/hook: /' "/run/hook-$n.log"
+	fi
+	[ -r "$d/post.sh" ] && NAME=$name DOMID=$domid JOB=$d sh "$d/post.sh" 2>&1 |
+	    sed 's/^/post: /'
 	echo "@@JOB-END $n rc=$rc reason=$(reason_of "$name") t=$(el)@@"
 }
 

@@ -8,13 +8,17 @@ cd "$(dirname "$0")/../.."
 B=${1:-build}
 T=$B/tests/xen
 . tests/boot/lib.sh
+. tests/xen/split.sh
 mkdir -p "$T"
 IMG=$B/img/hello.img
 sha0=$(cat "$B/img/hello.img.sha256" 2>/dev/null || sha256sum "$IMG" | cut -d' ' -f1)
 check "hello.img is the image the QEMU tier booted" \
     [ "$(sha256sum "$IMG" | cut -d' ' -f1)" = "$sha0" ]
 
+split_ok=1
+split_prepare || { split_ok=; fail "split drivers: host tools" "cannot build pattern/xnet"; }
 for ty in pv pvh; do
+	[ -n "$split_ok" ] && split_jobs "$ty"
 	xen_job "hello-$ty-0" $ty "$IMG" 0
 	xen_job "hello-$ty-7" $ty "$IMG" 7
 	xen_job "panic-$ty" $ty "$B/img/panic.img"
@@ -40,5 +44,7 @@ for ty in pv pvh; do
 	expect_line "hypercall suite xen-$ty result" "$LOG" '^[0-9]+ passed, 0 failed$'
 	same_suite_result "hypercall suite xen-$ty same as QEMU" "$LOG" \
 	    "$B/tests/boot/hyptest-pc.log"
+	# the split drivers (tests/xen/split.sh)
+	[ -n "$split_ok" ] && split_checks "$ty"
 done
 summary
