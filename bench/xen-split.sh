@@ -29,8 +29,10 @@ dpkg-deb -x "$(ls "$X"/debs/linux-image-"$kver"_*.deb | tail -1)" "$st"
 dpkg-deb -x "$(ls "$X"/debs/busybox-static_*.deb | tail -1)" "$st"
 depmod -b "$st" "$kver"
 cp "$st/bin/busybox" "$r/bin/busybox"
-modprobe -d "$st" -S "$kver" --show-depends xen-blkfront xen-netfront |
-    awk '$1 == "insmod" { print $2 }' | while read -r ko; do
+# one module per modprobe: further words would be module parameters
+for m in xen-blkfront xen-netfront; do
+	modprobe -d "$st" -S "$kver" --show-depends "$m"
+done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
 	f=${ko##*/}; f=${f%.xz}
 	case $ko in *.xz) xz -dc "$ko" > "$r/m/$f" ;; *) cp "$ko" "$r/m/$f" ;; esac
 	echo "$f" >> "$r/m/order"
