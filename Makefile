@@ -103,9 +103,10 @@ $(BUILD)/img/xencheck.img: $(BUILD)/a/tests/xen/xencheck.c.o $(BUILD)/lib/libtan
 	    $(BUILD)/lib/libtandem.a
 
 # ---- launcher ------------------------------------------------------
-$(BUILD)/bin/tandem: tools/tandem
+$(BUILD)/bin/tandem: tools/tandem tools/tandem-xen.sh
 	@mkdir -p $(dir $@)
-	install -m 755 $< $@
+	@install -m 755 tools/tandem $@
+	@install -m 644 tools/tandem-xen.sh $(BUILD)/bin/tandem-xen.sh
 
 # ---- tests -----------------------------------------------------------
 check: all

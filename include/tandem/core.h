@@ -119,6 +119,14 @@ void	 td_panic(const char *fmt, ...) TD_PRINTF(1, 2) TD_NORETURN;
 /* Prints "tandem: exit N" and ends the guest with status N & 255. */
 void	 td_exit(int status) TD_NORETURN;
 
+/* ---- graceful shutdown ------------------------------------------- */
+/* Optional, defined by the app (weak): called in thread context when the
+ * hypervisor asks the guest to stop (Xen `xl shutdown` / `xl reboot`,
+ * reason "poweroff" / "reboot").  Its return value becomes the exit
+ * status; disks are flushed after it returns and before the guest ends.
+ * Without it the status is 0. */
+int	 td_app_shutdown(const char *reason) __attribute__((weak));
+
 /* ---- command line --------------------------------------------------- */
 /* The boot command line is "[KEY=VALUE ...] [--] [app args...]".  The
  * leading words of the form KEY=VALUE (KEY: letters, digits, '_', '.')

@@ -1,0 +1,197 @@
+# tandem-xen.sh -- the Xen half of the tandem launcher, sourced by
+# tools/tandem (installed next to it as $BUILD/bin/tandem-xen.sh): xl.cfg
+# generation, running jobs in a real dom0 or in Xen-in-QEMU (tests/xen/),
+# reading back each job's status.  Uses the launcher's say/die/src/work.
+
+# ---- Xen -------------------------------------------------------------------
+in_dom0() {
+	command -v xl >/dev/null 2>&1 && xl info >/dev/null 2>&1 &&
+	    grep -q control_d /proc/xen/capabilities 2>/dev/null
+}
+
+# xl_cfg TYPE NAME KERNEL MEM CMDLINE [EXTRA-LINES]: xl.cfg on stdout.
+xl_cfg() {
+	local t=$1 name=$2 kern=$3 m=$4 cl=$5 extra=${6:-} line
+	cl=${cl//\\/\\\\}
+	cl=${cl//\"/\\\"}
+	while IFS= read -r line; do
+		line=${line//@NAME@/"$name"}
+		line=${line//@KERNEL@/"$kern"}
+		line=${line//@MEM@/"$m"}
+		line=${line//@CMDLINE@/"$cl"}
+		printf '%s\n' "$line"
+	done < "$src/configs/xl-$t.cfg.in"
+	[ -n "$extra" ] && printf '%s\n' "$extra"
+	return 0
+}
+
+# xen_status CONSOLE RC REASON SECONDS: the app's status from what dom0 saw.
+xen_status() {
+	local con=$1 rc=$2 why=$3 t=$4
+	result_of "$con"
+	case $rc in
+	124) verdict=timeout; msg="timeout after ${t} s (xl destroy)"; return 124 ;;
+	6) verdict=fail; msg="xl create failed"; return 125 ;;
+	esac
+	verdict=fail
+	case $res/$why in
+	exit/poweroff|exit/none) verdict=ok; msg="exit $resn"; return "$resn" ;;
+	panic/*) verdict=ok; msg="panic (255)"; return 255 ;;
+	exit/*) msg="printed 'tandem: exit $resn' but the domain ended by $why" ;;
+	none/crash) msg="domain crashed without a result line" ;;
+	none/reboot) msg="domain rebooted without a result line (PVH: a triple fault)" ;;
+	*) msg="no 'tandem: exit N' line (domain ended by $why)" ;;
+	esac
+	return 125
+}
+
+# Inside a real dom0: one job with xl directly.  Console to $1 (and to
+# stdout unless quiet).
+run_xen_dom0() {
+	local con=$1 name=tandem-$$-${2:-run} cfg t0 rc why
+	local f xl
+	mkwork
+	cfg=$work/$name.cfg
+	for f in "${xfiles[@]}"; do
+		[ -n "$f" ] && { cp "$f" "$work/" || die "cannot copy $f"; }
+	done
+	xl=$(printf '%s\n' "${xlextra[@]}")
+	xl_cfg "$gtype" "$name" "$(readlink -f "$image")" "$mem" "$append" \
+	    "${xl//@DIR@/$work}" > "$cfg"
+	sed 's/^/tandem: xl.cfg: /' "$cfg" >&2
+	t0=$(date +%s)
+	# xenconsole reads stdin: feed it a pipe that stays open (and goes
+	# away with us).
+	local hold holdpid
+	exec {hold}< <(exec sleep "$((timeout + 10))" 2>/dev/null)
+	holdpid=$!
+	{ timeout -k 5 "$timeout" xl create -c "$cfg" <&$hold 2>"$work/xl.err"
+	    echo $? > "$work/xlrc"; } |
+	    sed -u 's/\r//g' | if [ -n "${quiet:-}" ]; then cat > "$con"; else tee "$con"; fi
+	kill "$holdpid" 2>/dev/null
+	exec {hold}<&-
+	rc=$(cat "$work/xlrc")
+	sed 's/^/tandem: xl: /' "$work/xl.err" >&2
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		xl destroy "$name" >/dev/null 2>&1
+		rc=124
+	elif grep -q 'Parsing config\|failed' "$work/xl.err" && [ ! -s "$con" ]; then
+		rc=6
+	else
+		rc=0
+	fi
+	why=$(sed -n 's/.*has shut down, reason code \([0-9]*\).*/\1/p' \
+	    "/var/log/xen/xl-$name.log" 2>/dev/null | tail -1)
+	case $why in 0) why=poweroff ;; 3) why=crash ;; '') why=none ;; *) why=code$why ;; esac
+	xen_status "$con" "$rc" "$why" "$(( $(date +%s) - t0 ))"
+}
+
+# xen_devices: --disk and --net as xl.cfg disk= and vif= lines.  Disks
+# are copied next to the xl.cfg (@DIR@) and become xvda, xvdb, ... in
+# order; NICs go on a bridge (default xenbr0, which the nested dom0 has).
+# With "direct" (a real dom0) the vbd is FILE itself, else a copy.
+xen_devices() {
+	local i d=() v=() br t abc=abcdefghijklmnopqrstuvwxyz
+	[ ${#disks[@]} -le 26 ] || die "xen: at most 26 disks"
+	for i in "${!disks[@]}"; do
+		if [ "${1:-}" = direct ]; then
+			t=${disks[$i]}
+		else
+			xfiles+=("${disks[$i]}")
+			t=@DIR@/${disks[$i]##*/}
+		fi
+		d+=("'format=raw,vdev=xvd${abc:i:1},access=rw,target=$t'")
+	done
+	for i in "${!nets[@]}"; do
+		case ${nets[$i]} in
+		default|bridge) br=xenbr0 ;;
+		bridge:*) br=${nets[$i]#bridge:} ;;
+		*) die "xen: --net wants bridge[:NAME] (or no value), not '${nets[$i]}'" ;;
+		esac
+		v+=("'bridge=$br,mac=00:16:3e:54:00:$(printf %02x $((0x10 + i)))'")
+	done
+	[ ${#d[@]} -gt 0 ] && xlextra+=("disk = [ $(IFS=,; echo "${d[*]}") ]")
+	[ ${#v[@]} -gt 0 ] && xlextra+=("vif = [ $(IFS=,; echo "${v[*]}") ]")
+	return 0
+}
+
+# Jobs for the Xen-in-QEMU batch, one entry per job in these arrays.
+jn=() jt=() ji=() jm=() jto=() jc=() jshut=() jxl=() jfiles=()
+add_job() {	# NAME TYPE IMAGE MEM TIMEOUT CMDLINE SHUTDOWN XL FILES
+	[[ $1 =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad job name '$1'"
+	case $2 in pv|pvh) ;; *) die "job $1: type must be pv or pvh" ;; esac
+	[ -r "$3" ] || die "job $1: cannot read image $3"
+	[[ $4 =~ ^[0-9]+$ && $5 =~ ^[0-9]+$ ]] || die "job $1: MEM and TIMEOUT must be numbers"
+	local n
+	for n in "${jn[@]}"; do [ "$n" = "$1" ] && die "job name $1 used twice"; done
+	jn+=("$1") jt+=("$2") ji+=("$3") jm+=("$4") jto+=("$5") jc+=("$6")
+	jshut+=("$7") jxl+=("$8") jfiles+=("$9")
+}
+
+# run_jobs OUTDIR STREAM: all jobs in one Xen-in-QEMU boot; per-job outputs
+# in OUTDIR; job number STREAM (1-based, or empty) is copied to stdout.
+# Returns 0 if Xen ran the whole list.
+declare -A imgno=()
+run_jobs() {
+	local out=$1 stream=$2 jd i n k f sum=0 gmax=0 key kern brc
+	need_src
+	mkwork
+	jd=$work/xen
+	rm -rf "$jd"
+	mkdir -p "$jd/guest/img" "$out"
+	"$src/tests/xen/build-dom0.sh" "$xdir" || die "building the Xen dom0 failed"
+	: > "$jd/guest/jobs"
+	printf '%s\n' "${dom0env[@]}" > "$jd/guest/env"
+	for i in "${!jn[@]}"; do
+		n=$((i + 1))
+		mkdir -p "$jd/guest/$n"
+		# Several jobs often boot the same image: copy it once.
+		key=$(readlink -f "${ji[$i]}")
+		if [ -z "${imgno[$key]:-}" ]; then
+			imgno[$key]=${#imgno[@]}
+			cp "$key" "$jd/guest/img/${imgno[$key]}"
+		fi
+		kern=/guest/img/${imgno[$key]}
+		while IFS= read -r f; do
+			[ -n "$f" ] || continue
+			cp "$f" "$jd/guest/$n/" || die "job ${jn[$i]}: cannot copy $f"
+		done <<< "${jfiles[$i]}"
+		xl_cfg "${jt[$i]}" "t$n-${jn[$i]}" "$kern" "${jm[$i]}" "${jc[$i]}" \
+		    "${jxl[$i]//@DIR@//guest/$n}" > "$jd/guest/$n/guest.cfg"
+		cp "$jd/guest/$n/guest.cfg" "$out/${jn[$i]}.cfg"
+		[ -n "$showcfg" ] && sed "s/^/tandem: ${jn[$i]}.cfg: /" "$jd/guest/$n/guest.cfg" >&2
+		echo "GUEST_TIMEOUT=${jto[$i]}" > "$jd/guest/$n/env"
+		[ -n "${jshut[$i]}" ] && printf '%s\n' "${jshut[$i]}" > "$jd/guest/$n/shutdown-after"
+		echo "$n" >> "$jd/guest/jobs"
+		sum=$((sum + jto[i] + 20))
+		[ "${jm[$i]}" -gt "$gmax" ] && gmax=${jm[$i]}
+	done
+	echo "$gmax" > "$jd/guest-mem"
+	echo $((sum + 120)) > "$jd/qemu-timeout"
+	TANDEM_VERBOSE=$verbose "$src/tests/xen/boot-xen.sh" "$xdir" "$jd" "$stream"
+	brc=$?
+	cp "$jd/serial.log" "$out/serial.log" 2>/dev/null
+	for i in "${!jn[@]}"; do
+		n=$((i + 1))
+		cp "$jd/$n.console" "$out/${jn[$i]}.log" 2>/dev/null || : > "$out/${jn[$i]}.log"
+		cp "$jd/$n.xen" "$out/${jn[$i]}.xen" 2>/dev/null || : > "$out/${jn[$i]}.xen"
+		cp "$jd/$n.end" "$out/${jn[$i]}.end" 2>/dev/null || rm -f "$out/${jn[$i]}.end"
+	done
+	xtiming=$(cat "$jd/timing" 2>/dev/null)
+	return $brc
+}
+
+# job_result OUTDIR I: status of job I from its files; sets msg, verdict.
+job_result() {
+	local out=$1 name=${jn[$2]} e rc why t
+	if [ ! -r "$out/$name.end" ]; then
+		verdict=fail; msg="no result from dom0 (Xen boot failed or batch timed out)"
+		return 125
+	fi
+	e=$(cat "$out/$name.end")
+	rc=${e#*rc=}; rc=${rc%% *}
+	why=${e#*reason=}; why=${why%% *}
+	t=${e#*t=}; t=${t%% *}
+	xen_status "$out/$name.log" "$rc" "$why" "$t"
+}
+
