@@ -38,7 +38,7 @@ KSRC	:= $(wildcard arch/x86_64/*.c arch/x86_64/*.S core/*.c \
 KOBJ	:= $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
 CRTSRC	:= $(wildcard core/crt/*.c)
 CRTOBJ	:= $(patsubst %,$(BUILD)/k/%.o,$(CRTSRC))
-APPS	:= hello stress panic hypercall-test blkcheck pingd
+APPS	:= hello stress panic hypercall-test hypercall-bench blkcheck pingd
 IMGS	:= $(patsubst %,$(BUILD)/img/%.img,$(APPS))
 
 .PHONY: all deps check demo clean unit boot xen-check posix-check bench

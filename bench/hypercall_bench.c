@@ -4,8 +4,16 @@
  * start/stop requests and is dumped under its own name, so the script
  * reads exact instruction counts per operation.  Natively the requests
  * are no-ops.
+ *
+ * Built as an image (apps/hypercall-bench, TD_BENCH_TSC defined) the same
+ * loops are timed with the TSC instead and printed as "bench: NAME
+ * CYCLES"; under QEMU's -icount shift=0 a TSC cycle is one instruction.
  */
+#ifdef TD_BENCH_TSC
+#include <tandem/arch.h>
+#else
 #include <valgrind/callgrind.h>
+#endif
 
 #include <tandem/core.h>
 #include <rump/rumpuser.h>
@@ -27,6 +35,14 @@ static struct rumpuser_mtx *m;
 static struct rumpuser_cv *cv;
 static volatile int turn, stop;
 
+#ifdef TD_BENCH_TSC
+#define MEASURE(name, body) do {					\
+	uint64_t t0_ = rdtsc();						\
+	body;								\
+	td_printf("bench: %s %lu\n", name,				\
+	    (unsigned long)(rdtsc() - t0_));				\
+} while (0)
+#else
 #define MEASURE(name, body) do {					\
 	CALLGRIND_ZERO_STATS;						\
 	CALLGRIND_START_INSTRUMENTATION;				\
@@ -34,6 +50,7 @@ static volatile int turn, stop;
 	CALLGRIND_STOP_INSTRUMENTATION;					\
 	CALLGRIND_DUMP_STATS_AT(name);					\
 } while (0)
+#endif
 
 static void *
 pong(void *arg)
