@@ -29,7 +29,7 @@
 	jmp	trap_common
 .endm
 
-	/* 256 ring-0 stubs, 16 bytes apart: arch_idt_init computes them */
+	/* 256 ring-0 stubs, 16 bytes apart: idt_init (traps.c) computes them */
 	.balign 16
 	.globl trap_stubs
 trap_stubs:

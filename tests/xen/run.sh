@@ -25,6 +25,15 @@ for ty in pv pvh; do
 	xen_job "stress-$ty" $ty "$B/img/stress.img" 64 5
 	xen_job "hyptest-$ty" $ty "$B/img/hypercall-test.img" 'HYPTEST_KEY="hello world"'
 done
+# ... and as a PV guest with a blkfront disk as blk0, like posix's host file
+if [ -n "$split_ok" ]; then
+	d=$(job_dir hyptestd-pv)
+	truncate -s 8M "$d/hd.img"
+	XEN_OPTS=("file=$d/hd.img" "$(disk_line hd.img)")
+	XEN_TIMEOUT=60 xen_job hyptestd-pv pv "$B/img/hypercall-test.img" \
+	    'HYPTEST_KEY="hello world"'
+	XEN_OPTS=()
+fi
 xen_run
 
 for ty in pv pvh; do
@@ -47,4 +56,14 @@ for ty in pv pvh; do
 	# the split drivers (tests/xen/split.sh)
 	[ -n "$split_ok" ] && split_checks "$ty"
 done
+if [ -n "$split_ok" ]; then
+	expect_job "hypercall suite xen-pv with blkfront rc" hyptestd-pv 0
+	expect_no_line "hypercall suite xen-pv uses the disk" "$LOG" 'no blk0'
+	if [ -r "$B/posix/asan.log" ]; then
+		same_suite_result "hypercall suite: Xen PV+blkfront same as posix" \
+		    "$LOG" "$B/posix/asan.log"
+	else
+		skip "hypercall suite vs posix" "run tests/hypercall/run.sh first"
+	fi
+fi
 summary
