@@ -205,12 +205,7 @@ reconnect(struct vbd *v)
 	/* the backend answers what it has before it closes */
 	for (i = 0; i < 200 && !blkring_idle(v); i++)
 		td_sleep_ns(10 * 1000 * 1000);
-	/* the backend unmaps the ring once we are Closed: only then can
-	 * its grant be revoked */
-	xenbus_set_state(&v->xb, XenbusStateClosed);
-	st = xenbus_wait_be(&v->xb, XB_BIT(XenbusStateClosed) |
-	    XB_BIT(XenbusStateUnknown) | XB_BIT(XenbusStateInitWait),
-	    td_now() + 10 * XB_SECOND);
+	st = xenbus_close_wait(&v->xb);
 	blkring_abort_inflight(v);
 	blkring_teardown(v);
 	if (st == XenbusStateUnknown)

@@ -153,11 +153,7 @@ reconnect(struct vif *v)
 	td_printf("netfront: %s: backend %s, disconnecting\n", v->name,
 	    xenbus_state_name(xenbus_be_state(&v->xb)));
 	v->connected = 0;
-	/* rings are revoked once the backend has let go of them */
-	xenbus_set_state(&v->xb, XenbusStateClosed);
-	st = xenbus_wait_be(&v->xb, XB_BIT(XenbusStateClosed) |
-	    XB_BIT(XenbusStateUnknown) | XB_BIT(XenbusStateInitWait),
-	    td_now() + 10 * XB_SECOND);
+	st = xenbus_close_wait(&v->xb);
 	netring_teardown(v);
 	if (st == XenbusStateUnknown)
 		return TD_ENXIO;

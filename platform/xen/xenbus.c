@@ -88,6 +88,15 @@ xenbus_wait_be(struct xenbus_dev *d, unsigned mask, uint64_t deadline)
 	}
 }
 
+int
+xenbus_close_wait(struct xenbus_dev *d)
+{
+	xenbus_set_state(d, XenbusStateClosed);
+	return xenbus_wait_be(d, XB_BIT(XenbusStateClosed) |
+	    XB_BIT(XenbusStateUnknown) | XB_BIT(XenbusStateInitWait),
+	    td_now() + 10 * XB_SECOND);
+}
+
 uint64_t
 xenbus_be_u64(struct xenbus_dev *d, const char *key, uint64_t dflt)
 {

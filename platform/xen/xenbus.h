@@ -36,6 +36,11 @@ XenbusState xenbus_be_state(struct xenbus_dev *d);
 /* Waits until the backend's state is one of mask (1 << XenbusState...).
  * Returns the state, or -1 at the deadline (absolute ns). */
 int	xenbus_wait_be(struct xenbus_dev *d, unsigned mask, uint64_t deadline);
+/* After the backend left Connected: says Closed -- a backend unmaps our
+ * rings only then, so only then may their grants be revoked -- and waits
+ * (10 s at most) until the backend is Closed, ready again (InitWait) or
+ * gone.  Returns its state; XenbusStateUnknown means gone for good. */
+int	xenbus_close_wait(struct xenbus_dev *d);
 /* be/key as a number; dflt if absent or not a number. */
 uint64_t xenbus_be_u64(struct xenbus_dev *d, const char *key, uint64_t dflt);
 /* Lists `dir` ("device/vbd"): the numeric children, sorted, into ids[].
