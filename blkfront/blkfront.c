@@ -149,14 +149,12 @@ static int
 connect(struct vbd *v)
 {
 	uint64_t deadline = td_now() + CONNECT_NS;
+	char who[32];
 	int st, err;
 
-	st = xenbus_wait_be(&v->xb, XB_BIT(XenbusStateInitWait), deadline);
-	if (st < 0) {
-		td_printf("blkfront: %s: backend never ready (state %s)\n",
-		    v->name, xenbus_state_name(xenbus_be_state(&v->xb)));
-		return TD_ETIMEDOUT;
-	}
+	td_snprintf(who, sizeof(who), "blkfront: %s", v->name);
+	if ((err = xenbus_wait_initwait(&v->xb, who, deadline)) != 0)
+		return err;
 	if ((err = blkring_setup(v)) != 0 || (err = publish(v)) != 0 ||
 	    (err = xenbus_set_state(&v->xb, XenbusStateInitialised)) != 0)
 		return err;

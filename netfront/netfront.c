@@ -109,14 +109,12 @@ static int
 connect(struct vif *v)
 {
 	uint64_t deadline = td_now() + CONNECT_NS;
+	char who[32];
 	int st, err;
 
-	st = xenbus_wait_be(&v->xb, XB_BIT(XenbusStateInitWait), deadline);
-	if (st < 0) {
-		td_printf("netfront: %s: backend never ready (state %s)\n",
-		    v->name, xenbus_state_name(xenbus_be_state(&v->xb)));
-		return TD_ETIMEDOUT;
-	}
+	td_snprintf(who, sizeof(who), "netfront: %s", v->name);
+	if ((err = xenbus_wait_initwait(&v->xb, who, deadline)) != 0)
+		return err;
 	if (xenbus_be_u64(&v->xb, "feature-rx-copy", 0) != 1) {
 		td_printf("netfront: %s: backend cannot copy rx frames\n",
 		    v->name);

@@ -61,6 +61,7 @@ main(int argc, char **argv)
 		rounds = atoi(argv[2]);
 	if (nthreads < 1 || nthreads > MAXT)
 		nthreads = 64;
+	printf("stress: %d threads x %d rounds\n", nthreads, rounds);
 	start = now();
 	for (i = 0; i < nthreads; i++)
 		t[i] = tandem_thread_create("worker", worker, (void *)(long)i);

@@ -89,6 +89,16 @@ xenbus_wait_be(struct xenbus_dev *d, unsigned mask, uint64_t deadline)
 }
 
 int
+xenbus_wait_initwait(struct xenbus_dev *d, const char *who, uint64_t deadline)
+{
+	if (xenbus_wait_be(d, XB_BIT(XenbusStateInitWait), deadline) >= 0)
+		return 0;
+	td_printf("%s: backend never ready (state %s)\n", who,
+	    xenbus_state_name(xenbus_be_state(d)));
+	return TD_ETIMEDOUT;
+}
+
+int
 xenbus_close_wait(struct xenbus_dev *d)
 {
 	xenbus_set_state(d, XenbusStateClosed);

@@ -36,6 +36,10 @@ XenbusState xenbus_be_state(struct xenbus_dev *d);
 /* Waits until the backend's state is one of mask (1 << XenbusState...).
  * Returns the state, or -1 at the deadline (absolute ns). */
 int	xenbus_wait_be(struct xenbus_dev *d, unsigned mask, uint64_t deadline);
+/* Waits until the backend is ready for our ring details (InitWait).
+ * 0, or TD_ETIMEDOUT at the deadline after saying so as "<who>: ...". */
+int	xenbus_wait_initwait(struct xenbus_dev *d, const char *who,
+	    uint64_t deadline);
 /* After the backend left Connected: says Closed -- a backend unmaps our
  * rings only then, so only then may their grants be revoked -- and waits
  * (10 s at most) until the backend is Closed, ready again (InitWait) or

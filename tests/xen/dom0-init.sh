@@ -147,6 +147,7 @@ run_job() {
 	off=0
 	rc=0
 	asked=0
+	retried=0
 	while xenstore-exists "/local/domain/$domid" 2>/dev/null; do
 		relay "$clog"
 		if [ -n "$marker" ] && [ $asked = 0 ] &&
@@ -162,9 +163,27 @@ run_job() {
 		fi
 		now
 		if [ $((now - t0)) -ge $((GUEST_TIMEOUT * 100)) ]; then
-			rc=124
 			relay "$clog"
+			xl vcpu-list "$name" 2>&1 | sed 's/^/@@dom0 vcpu: /'
 			xl destroy "$name" 2>&1 | sed 's/^/@@dom0 xl: /'
+			# A guest that printed nothing at all (every Tandem image
+			# prints before its work starts) and has no hook with
+			# side effects gets one more try: under nested TCG a
+			# domain sometimes never gets going.  Said loudly, and
+			# a second silence is a failure like any other.
+			if [ ! -s "$clog" ] && [ -z "$hookpid" ] &&
+			    [ ! -r "$d/post.sh" ] && [ "${retried:-0}" = 0 ]; then
+				retried=1
+				log "RETRY job $n ($name): no console output in ${GUEST_TIMEOUT}s"
+				sleep 1
+				if xl create "$d/guest.cfg" > "/run/xl-create-$n.log" 2>&1; then
+					domid=$(xl domid "$name" 2>/dev/null)
+					now; t0=$now
+					continue
+				fi
+				sed 's/^/@@dom0 xl: /' "/run/xl-create-$n.log"
+			fi
+			rc=124
 			break
 		fi
 		sleep 0.2
