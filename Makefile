@@ -41,7 +41,7 @@ CRTOBJ	:= $(patsubst %,$(BUILD)/k/%.o,$(CRTSRC))
 APPS	:= hello stress panic hypercall-test hypercall-bench blkcheck pingd
 IMGS	:= $(patsubst %,$(BUILD)/img/%.img,$(APPS))
 
-.PHONY: all deps check demo clean unit boot xen-check posix-check bench
+.PHONY: all deps check demo demo-xen clean unit boot xen-check posix-check bench
 .SECONDARY:
 all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) \
 	$(BUILD)/img/pvcheck.img $(BUILD)/img/xencheck.img $(BUILD)/bin/tandem
@@ -116,7 +116,18 @@ unit: deps-ok
 	tests/unit/run.sh $(BUILD)
 
 demo: all
-	$(BUILD)/bin/tandem run tcg $(BUILD)/img/hello.img -- 0
+	@echo "== hello.img: $$(stat -c %s $(BUILD)/img/hello.img) bytes, sha256 $$(sha256sum $(BUILD)/img/hello.img | cut -c1-16)..."
+	@echo "== QEMU TCG, -M pc (tandem run tcg)"
+	@$(BUILD)/bin/tandem run tcg $(BUILD)/img/hello.img -- 0
+	@echo "== the same image on -M microvm, exit status 7"
+	@$(BUILD)/bin/tandem run tcg $(BUILD)/img/hello.img --machine microvm -- 7; \
+	    echo "== status: $$?  (try: make demo-xen -- the same image as Xen PV and PVH)"
+
+# The same image as Xen PV and PVH guests (Xen-in-QEMU here; ~1 min, and
+# the first time it fetches Xen and a dom0 kernel from the Debian archive).
+demo-xen: all
+	$(BUILD)/bin/tandem run xen $(BUILD)/img/hello.img --type pv -- 0
+	$(BUILD)/bin/tandem run xen $(BUILD)/img/hello.img --type pvh -- 0
 
 bench: all
 	bench/boot.sh $(BUILD)
