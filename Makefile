@@ -40,11 +40,12 @@ CRTSRC	:= $(wildcard core/crt/*.c)
 CRTOBJ	:= $(patsubst %,$(BUILD)/k/%.o,$(CRTSRC))
 APPS	:= hello stress panic hypercall-test hypercall-bench blkcheck pingd
 IMGS	:= $(patsubst %,$(BUILD)/img/%.img,$(APPS))
+XENTESTS := pvcheck xencheck	# test images of tests/xen/, see below
 
 .PHONY: all deps check demo demo-xen clean unit boot xen-check posix-check bench
 .SECONDARY:
 all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) \
-	$(BUILD)/img/pvcheck.img $(BUILD)/img/xencheck.img $(BUILD)/bin/tandem
+	$(patsubst %,$(BUILD)/img/%.img,$(XENTESTS)) $(BUILD)/bin/tandem
 
 # ---- dependencies (Debian packages only) ---------------------------
 deps:
@@ -82,24 +83,16 @@ $(BUILD)/img/%.img: $(BUILD)/a/apps/%/main.c.o $(BUILD)/lib/libtandem.a \
 	@tools/link-image.sh $@ $(BUILD)/tmp/$*.syms $< $(BUILD)/lib/libtdcrt.a \
 	    $(BUILD)/lib/libtandem.a
 
-# Test-only image: checks of platform/xen internals (tests/xen/run.sh).
-$(BUILD)/a/tests/xen/pvcheck.c.o: tests/xen/pvcheck.c
+# Test-only images of tests/xen/ (pvcheck: platform/xen internals;
+# xencheck: the split-driver plumbing): they look inside platform/xen.
+$(BUILD)/a/tests/xen/%.c.o: tests/xen/%.c
 	@mkdir -p $(dir $@); echo "  CC      $<"
 	@$(CC) $(KCFLAGS) -Iplatform/xen -MMD -MP -c $< -o $@
-$(BUILD)/img/pvcheck.img: $(BUILD)/a/tests/xen/pvcheck.c.o $(BUILD)/lib/libtandem.a \
+$(patsubst %,$(BUILD)/img/%.img,$(XENTESTS)): $(BUILD)/img/%.img: \
+		$(BUILD)/a/tests/xen/%.c.o $(BUILD)/lib/libtandem.a \
 		$(BUILD)/lib/libtdcrt.a arch/x86_64/image.lds tools/link-image.sh
 	@mkdir -p $(dir $@) $(BUILD)/tmp; echo "  IMAGE   $@"
-	@tools/link-image.sh $@ $(BUILD)/tmp/pvcheck.syms $< $(BUILD)/lib/libtdcrt.a \
-	    $(BUILD)/lib/libtandem.a
-
-# Test-only image: checks of the split-driver plumbing (tests/xen/run.sh).
-$(BUILD)/a/tests/xen/xencheck.c.o: tests/xen/xencheck.c
-	@mkdir -p $(dir $@); echo "  CC      $<"
-	@$(CC) $(KCFLAGS) -Iplatform/xen -MMD -MP -c $< -o $@
-$(BUILD)/img/xencheck.img: $(BUILD)/a/tests/xen/xencheck.c.o $(BUILD)/lib/libtandem.a \
-		$(BUILD)/lib/libtdcrt.a arch/x86_64/image.lds tools/link-image.sh
-	@mkdir -p $(dir $@) $(BUILD)/tmp; echo "  IMAGE   $@"
-	@tools/link-image.sh $@ $(BUILD)/tmp/xencheck.syms $< $(BUILD)/lib/libtdcrt.a \
+	@tools/link-image.sh $@ $(BUILD)/tmp/$*.syms $< $(BUILD)/lib/libtdcrt.a \
 	    $(BUILD)/lib/libtandem.a
 
 # ---- launcher ------------------------------------------------------
