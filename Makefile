@@ -55,16 +55,16 @@ deps-ok:
 .PHONY: deps-ok
 
 # ---- kernel objects ------------------------------------------------
-$(BUILD)/k/%.c.o: %.c
+$(BUILD)/k/%.c.o: %.c | deps-ok
 	@mkdir -p $(dir $@); echo "  CC      $<"
 	@$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/k/%.S.o: %.S
+$(BUILD)/k/%.S.o: %.S | deps-ok
 	@mkdir -p $(dir $@); echo "  AS      $<"
 	@$(CC) $(KCFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
-$(BUILD)/k/core/crt/%.c.o: core/crt/%.c
+$(BUILD)/k/core/crt/%.c.o: core/crt/%.c | deps-ok
 	@mkdir -p $(dir $@); echo "  CC      $<"
 	@$(CC) $(KCFLAGS) -Iinclude/crt -MMD -MP -c $< -o $@
-$(BUILD)/a/%.c.o: %.c
+$(BUILD)/a/%.c.o: %.c | deps-ok
 	@mkdir -p $(dir $@); echo "  CC      $<"
 	@$(CC) $(ACFLAGS) -MMD -MP -c $< -o $@
 
