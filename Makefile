@@ -40,11 +40,13 @@ CRTSRC	:= $(wildcard core/crt/*.c)
 CRTOBJ	:= $(patsubst %,$(BUILD)/k/%.o,$(CRTSRC))
 APPS	:= hello stress panic hypercall-test hypercall-bench blkcheck pingd
 IMGS	:= $(patsubst %,$(BUILD)/img/%.img,$(APPS))
+LOPROGS	:= $(patsubst tests/libos/progs/%.c,%,$(wildcard tests/libos/progs/*.c))
 XENTESTS := pvcheck xencheck	# test images of tests/xen/, see below
 
 .PHONY: all deps check demo demo-xen clean unit boot xen-check posix-check bench
 .SECONDARY:
 all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) \
+	toolchain $(patsubst %,$(BUILD)/img/lo-%.img,$(LOPROGS)) \
 	$(patsubst %,$(BUILD)/img/%.img,$(XENTESTS)) $(BUILD)/bin/tandem
 
 # ---- dependencies (Debian packages only) ---------------------------
@@ -94,6 +96,52 @@ $(patsubst %,$(BUILD)/img/%.img,$(XENTESTS)): $(BUILD)/img/%.img: \
 	@mkdir -p $(dir $@) $(BUILD)/tmp; echo "  IMAGE   $@"
 	@tools/link-image.sh $@ $(BUILD)/tmp/$*.syms $< $(BUILD)/lib/libtdcrt.a \
 	    $(BUILD)/lib/libtandem.a
+
+# ---- libos, musl and the app toolchain (tandem-cc, tandem bake) ----
+LOSRC	:= $(wildcard libos/*.c)
+LOOBJ	:= $(patsubst %,$(BUILD)/lo/%.o,$(LOSRC))
+# libos is kernel code for the FPU rule (never touches SSE, so it may
+# run anywhere app state is live) and builds against the kernel's uapi
+# headers only.
+LOCFLAGS = $(KCFLAGS) -I$(BUILD)/gen
+MUSLDEPS := libos/musl/build-musl.sh $(shell find libos/musl/overlay -type f)
+TOOLCHAIN := $(BUILD)/musl/lib/libc.a $(BUILD)/lib/libos.a \
+	$(BUILD)/bin/tandem-cc $(BUILD)/bin/tandem-link \
+	$(BUILD)/lib/tandem/link-image.sh $(BUILD)/lib/tandem/mksyms.sh \
+	$(BUILD)/lib/tandem/image.lds $(BUILD)/lib/tandem/bake.sh \
+	$(patsubst configs/%,$(BUILD)/lib/tandem/configs/%,$(wildcard configs/*.conf))
+
+$(BUILD)/gen/sysnames.h: libos/gensysnames.sh
+	@mkdir -p $(dir $@); libos/gensysnames.sh $@
+$(BUILD)/lo/libos/%.c.o: libos/%.c $(BUILD)/gen/sysnames.h | deps-ok
+	@mkdir -p $(dir $@); echo "  CC      $<"
+	@$(CC) $(LOCFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/lib/libos.a: $(LOOBJ)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"; rm -f $@; $(AR) rcs $@ $^
+$(BUILD)/musl/lib/libc.a: $(MUSLDEPS) | deps-ok
+	@libos/musl/build-musl.sh $(BUILD)
+	@touch $@
+$(BUILD)/bin/tandem-cc $(BUILD)/bin/tandem-link: $(BUILD)/bin/%: bake/%
+	@mkdir -p $(dir $@); install -m 755 $< $@
+$(BUILD)/lib/tandem/%.sh: tools/%.sh
+	@mkdir -p $(dir $@); install -m 755 $< $@
+$(BUILD)/lib/tandem/bake.sh: bake/bake.sh
+	@mkdir -p $(dir $@); install -m 755 $< $@
+$(BUILD)/lib/tandem/image.lds: arch/x86_64/image.lds
+	@mkdir -p $(dir $@); install -m 644 $< $@
+$(BUILD)/lib/tandem/configs/%: configs/%
+	@mkdir -p $(dir $@); install -m 644 $< $@
+toolchain: $(TOOLCHAIN) $(BUILD)/lib/libtandem.a
+
+# Programs of tests/libos (plain C, built by tandem-cc) and their images.
+$(BUILD)/lo-progs/%: tests/libos/progs/%.c $(TOOLCHAIN) $(BUILD)/lib/libtandem.a
+	@mkdir -p $(dir $@); echo "  TDCC    $<"
+	@$(BUILD)/bin/tandem-cc -O2 -g -Wall -o $@ $<
+$(BUILD)/img/lo-%.img: $(BUILD)/lo-progs/% $(TOOLCHAIN)
+	@echo "  BAKE    $@"
+	@$(BUILD)/lib/tandem/bake.sh $< -o $@
+.PHONY: toolchain
 
 # ---- launcher ------------------------------------------------------
 $(BUILD)/bin/tandem: tools/tandem tools/tandem-xen.sh

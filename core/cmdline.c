@@ -19,6 +19,7 @@ static struct param	*params;
 static int		 nparams;
 static char		**argv;
 static int		 argc;
+static int		 args_given;	/* "--" or an argument word seen */
 static const char	*empty_argv[2] = { "app", NULL };
 
 static int
@@ -83,7 +84,7 @@ reset(void)
 	td_free(argv);
 	params = NULL;
 	argv = NULL;
-	nparams = argc = 0;
+	nparams = argc = args_given = 0;
 }
 
 static char *
@@ -113,7 +114,7 @@ cmdline_init(const char *line)
 	argc = 1;
 	for (s = line; next_word(&s, tmp, &keylen);) {
 		if (!args && strcmp(tmp, "--") == 0) {
-			args = 1;
+			args = args_given = 1;
 			continue;
 		}
 		w = dup(tmp);
@@ -122,7 +123,7 @@ cmdline_init(const char *line)
 			params[nparams].key = w;
 			params[nparams++].val = w + keylen + 1;
 		} else {
-			args = 1;
+			args = args_given = 1;
 			argv[argc++] = w;
 		}
 	}
@@ -153,4 +154,21 @@ td_app_args(char ***argvp)
 	argv[0] = (char *)(name != NULL ? name : "app");
 	*argvp = argv;
 	return argc;
+}
+
+const char *
+td_param_at(int i, const char **keyp)
+{
+
+	if (i < 0 || i >= nparams)
+		return NULL;
+	*keyp = params[i].key;
+	return params[i].val;
+}
+
+int
+td_app_args_given(void)
+{
+
+	return args_given;
 }

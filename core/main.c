@@ -75,7 +75,7 @@ main_thread(void *arg)
 	if (v != NULL && strcmp(v, "0") != 0)
 		mem_stats();
 	ac = td_app_args(&av);
-	td_exit(main(ac, av));
+	td_exit(td_app_main != NULL ? td_app_main(ac, av) : main(ac, av));
 }
 
 void

@@ -46,6 +46,7 @@ struct td_thread {
 	td_thread_fn	 fn;
 	void		*arg;
 	void		*specific;
+	uint64_t	 fsbase;	/* 0: none of its own */
 	td_irqflags_t	 irqflags;	/* state a new thread starts with */
 	char		 name[32];
 };
@@ -179,6 +180,35 @@ reap(void)
  * masked interrupts and already put itself where it belongs (run queue,
  * sleep queue, nowhere).  Returns when the caller runs again.
  */
+static uint64_t fsbase_loaded;		/* what the CPU has now */
+
+static void
+load_fsbase(uint64_t base)
+{
+
+	if (td_plat.set_fsbase == NULL)
+		td_panic("thread %s needs a TLS base; platform %s cannot "
+		    "set one", cur->name, td_plat.name);
+	td_plat.set_fsbase(base);
+	fsbase_loaded = base;
+}
+
+void
+td_thread_set_fsbase(uint64_t base)
+{
+
+	cur->fsbase = base;
+	if (base != 0 && base != fsbase_loaded)
+		load_fsbase(base);
+}
+
+uint64_t
+td_thread_get_fsbase(void)
+{
+
+	return cur->fsbase;
+}
+
 static void
 schedule(void)
 {
@@ -197,6 +227,8 @@ schedule(void)
 		prev->state = TS_RUNNABLE;
 	next->state = TS_RUNNING;
 	cur = next;
+	if (next->fsbase != 0 && next->fsbase != fsbase_loaded)
+		load_fsbase(next->fsbase);
 	arch_switch(&prev->ctx, &next->ctx);
 	reap();
 }

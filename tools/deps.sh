@@ -13,6 +13,9 @@ set -euo pipefail
 pkgs=(
 	# build
 	gcc binutils make libc6-dev libxen-dev linux-libc-dev
+	# libos: the reference build of the differential suite (musl-gcc),
+	# Debian source packages (dpkg-source), the root archive (cpio)
+	musl-tools dpkg-dev
 	# QEMU tiers and disk images
 	qemu-system-x86 qemu-utils e2fsprogs util-linux python3
 	# Xen-in-QEMU harness: unpack .debs, build the dom0 initramfs

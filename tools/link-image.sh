@@ -4,9 +4,14 @@
 # must describe the final addresses, and its own size moves what follows
 # it.  Pass 2 has a table of the final size, so pass 3's addresses equal
 # pass 2's and the table is exact.
+# The linker script is found next to this script once installed
+# (BUILD/lib/tandem/, for tandem bake) or in the source tree.
 set -euo pipefail
 out=$1; work=$2; shift 2
-LDFLAGS=(-T arch/x86_64/image.lds -nostdlib -static -z max-page-size=4096
+here=$(cd "$(dirname "$0")" && pwd)
+lds=$here/image.lds
+[ -f "$lds" ] || lds=$here/../arch/x86_64/image.lds
+LDFLAGS=(-T "$lds" -nostdlib -static -z max-page-size=4096
 	--build-id=none --no-warn-rwx-segments)
 lnk() {
 	ld "${LDFLAGS[@]}" -o "$2" "$1" "${objs[@]}"
@@ -18,11 +23,11 @@ printf '\t.section .tdsyms, "a"\n\t.balign 8\n\t.globl td_symtab_n, td_symtab_ad
 gcc -c "$work.0.S" -o "$work.0.o"
 lnk "$work.0.o" "$work.1.elf"
 for pass in 1 2; do
-	tools/mksyms.sh "$work.$pass.elf" "$work.$pass.S"
+	"$here/mksyms.sh" "$work.$pass.elf" "$work.$pass.S"
 	gcc -c "$work.$pass.S" -o "$work.$pass.o"
 	lnk "$work.$pass.o" "$work.$((pass + 1)).elf"
 done
-tools/mksyms.sh "$work.3.elf" "$work.3.S"
+"$here/mksyms.sh" "$work.3.elf" "$work.3.S"
 cmp -s "$work.2.S" "$work.3.S" || { echo "link-image: symbol table did not converge" >&2; exit 1; }
 # the image carries no DWARF (gdb gets it from OUT.dbg): smaller for
 # every loader, same code

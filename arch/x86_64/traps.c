@@ -182,3 +182,12 @@ arch_traps_init(void)
 	idt_init();
 	unmap_page0();
 }
+
+/* Ring 0 only: wrfsbase would need CR4.FSGSBASE, which old CPUs and
+ * TCG's default CPU lack; the MSR works everywhere in ring 0. */
+void
+arch_set_fsbase_msr(uint64_t base)
+{
+
+	wrmsr(MSR_FS_BASE, base);
+}

@@ -90,6 +90,10 @@ static inline uint32_t inl(uint16_t p)
 #define wmb()		barrier()	/* x86: stores are not reordered */
 #define cpu_relax()	__asm__ volatile("pause" ::: "memory")
 
+#define MSR_FS_BASE	0xc0000100
+/* Ring 0 (QEMU/KVM, Xen PVH): the FS base through its MSR. */
+void	arch_set_fsbase_msr(uint64_t base);
+
 /* ---- context switch ------------------------------------------------- */
 /* Callee-saved state of a suspended thread; only rsp is stored here, the
  * registers live on the thread's own stack. */

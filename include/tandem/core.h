@@ -101,6 +101,12 @@ int	 td_thread_block(uint64_t deadline);
  * runnable thread sets its wake flag so its next block returns at once. */
 void	 td_thread_wake(struct td_thread *t);
 
+/* The calling thread's FS base (TLS pointer of app code; 0 at creation,
+ * when the thread runs with whatever base was loaded).  Set takes effect
+ * at once and follows the thread across switches. */
+void	 td_thread_set_fsbase(uint64_t base);
+uint64_t td_thread_get_fsbase(void);
+
 /* Number of live threads (diagnostics). */
 int	 td_thread_count(void);
 
@@ -127,6 +133,13 @@ void	 td_exit(int status) TD_NORETURN;
  * Without it the status is 0. */
 int	 td_app_shutdown(const char *reason) __attribute__((weak));
 
+/* ---- the app ------------------------------------------------------- */
+/* Optional, defined by a personality layer (libos, weak): when present,
+ * core's main thread calls it instead of main(argc, argv), with the same
+ * arguments; it sets up the C library and runs main itself.  Its return
+ * value is the exit status. */
+int	 td_app_main(int argc, char **argv) __attribute__((weak));
+
 /* ---- command line --------------------------------------------------- */
 /* The boot command line is "[KEY=VALUE ...] [--] [app args...]".  The
  * leading words of the form KEY=VALUE (KEY: letters, digits, '_', '.')
@@ -134,5 +147,12 @@ int	 td_app_shutdown(const char *reason) __attribute__((weak));
  * app's argv[1..].  Double quotes group a word with spaces. */
 const char *td_param(const char *key);	/* NULL if not given */
 int	 td_app_args(char ***argvp);	/* returns argc; argv[0] is app name */
+/* The i-th parameter in command-line order (value; key in *keyp), NULL
+ * past the last: for families of keys such as env.NAME=VALUE. */
+const char *td_param_at(int i, const char **keyp);
+/* 1 if the command line had "--" or any app argument: then argv is
+ * exactly what it said, and defaults (the bake manifest's args) do not
+ * apply. */
+int	 td_app_args_given(void);
 
 #endif /* TANDEM_CORE_H */

@@ -28,6 +28,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ssize_t as every x86_64 C library has it (a repeated identical typedef
+ * is fine in C11, so plug-ins built against a libc may include this). */
+typedef long ssize_t;
+
 /* ==== the app side ================================================== */
 
 /* One Linux x86_64 system call.  Unknown numbers return -ENOSYS and are
@@ -226,10 +230,14 @@ int	lo_fstype_register(const struct lo_fstype *);
 /* Syncs and unmounts everything (exit paths). */
 void	lo_unmount_all(void);
 
-/* ==== core calls where rumpuser has no word ========================== */
-/* Sets the calling thread's FS base (its TLS pointer, arch_prctl
- * ARCH_SET_FS); core keeps one per thread and switches it. */
-void	lo_core_set_fsbase(uint64_t);
-uint64_t lo_core_get_fsbase(void);
+/* ==== core calls where rumpuser has no word ==========================
+ * (declared in <tandem/core.h>; these are the only ones libos uses)
+ *   td_thread_set_fsbase/get_fsbase  the TLS pointer of app threads
+ *   td_cons_write                    console output of a whole buffer
+ *                                    (rumpuser_putchar is per byte)
+ *   td_app_main (defined by libos)   core's hook to start the app
+ *   td_param_at, td_app_args_given   the command line's env.K=V words and
+ *                                    whether it gave app arguments
+ */
 
 #endif /* TANDEM_LIBOS_H */

@@ -37,6 +37,8 @@ struct td_platform {
 	/* Kernel command line as given by the loader ("" if none).  Core
 	 * splits it; the platform keeps the storage alive forever. */
 	const char	*cmdline;
+	char **host_argv;   /* posix app mode: argv for the app, unchanged; NULL on machines */
+	char **host_envp;   /* posix: the host environment; NULL on machines */
 
 	/* RAM the page allocator may own: excludes the image, boot info,
 	 * page tables, rings and anything else the platform still needs. */
@@ -79,6 +81,12 @@ struct td_platform {
 	/* End the guest with `status` (0..255) as its exit status, after
 	 * cons_flush().  Never returns. */
 	void		(*exit)(int status) __attribute__((noreturn));
+
+	/* Load the FS segment base (the TLS pointer of app threads): wrmsr
+	 * in ring 0, HYPERVISOR_set_segment_base in a PV guest, arch_prctl
+	 * on posix.  Called by the scheduler when it switches to a thread
+	 * whose FS base differs from the loaded one; NULL if not possible. */
+	void		(*set_fsbase)(uint64_t base);
 };
 
 /* The live platform, set by the arch boot code before core_main() runs. */

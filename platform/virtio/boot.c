@@ -147,6 +147,7 @@ virtio_boot(struct hvm_start_info *si, const char *sig)
 	td_plat.cons_write = com1_write;
 	td_plat.cons_flush = com1_flush;
 	td_plat.exit = hvm_exit;
+	td_plat.set_fsbase = arch_set_fsbase_msr;
 	td_plat.cpuid_sig = sig[0] ? sig : "none";
 	if (strncmp(sig, "KVMKVMKVM", 9) == 0)
 		td_plat.name = "kvm";

@@ -127,6 +127,19 @@ xen_boot_fail(const char *msg, long rc)
 	xen_exit(255);
 }
 
+/* A PV guest kernel runs in ring 3 and may not write the MSR: Xen loads
+ * the base for it. */
+static void
+xen_pv_set_fsbase(uint64_t base)
+{
+	long rc;
+
+	rc = HYPERVISOR_set_segment_base(SEGBASE_FS, base);
+	if (rc != 0)
+		td_panic("set_segment_base(FS, %#lx): %ld",
+		    (unsigned long)base, rc);
+}
+
 void
 xen_plat_common(const char *name, const char *sig)
 {
@@ -137,4 +150,6 @@ xen_plat_common(const char *name, const char *sig)
 	td_plat.mono_ns = xen_mono_ns;
 	td_plat.block = xen_block;
 	td_plat.exit = xen_exit;
+	td_plat.set_fsbase = xen_is_pv ? xen_pv_set_fsbase :
+	    arch_set_fsbase_msr;
 }

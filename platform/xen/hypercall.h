@@ -124,6 +124,13 @@ HYPERVISOR_memory_op(int cmd, void *arg)
 	return hypercall2(__HYPERVISOR_memory_op, cmd, (unsigned long)arg);
 }
 
+/* PV only: segment bases a ring-3 kernel cannot write itself. */
+static inline long
+HYPERVISOR_set_segment_base(int which, uint64_t base)
+{
+	return hypercall2(__HYPERVISOR_set_segment_base, which, base);
+}
+
 static inline long
 HYPERVISOR_set_timer_op(uint64_t deadline)
 {

@@ -1,0 +1,538 @@
+/*
+ * fd.c -- the fd table and file objects, and the system calls that only
+ * need a file: read/write and their vector and positioned forms, close,
+ * dup*, fcntl, ioctl, lseek, fstat.  What a file does is its ops'
+ * business; blocking, O_NONBLOCK and SIGPIPE are handled here once.
+ */
+#include "lo.h"
+#include <linux/ioctl.h>
+#include <asm/ioctls.h>
+
+struct fdent {
+	struct lo_file	*f;
+	int		 cloexec;
+};
+
+static struct fdent	*fdtab;
+static int		 fdcap;
+
+#define IOV_MAX		1024
+
+struct lo_file *
+lo_file_new(const struct lo_fileops *ops, int flags, void *priv)
+{
+	struct lo_file *f = lo_zalloc(sizeof(*f));
+
+	if (f == NULL)
+		return NULL;
+	f->ops = ops;
+	f->refs = 1;
+	f->flags = flags;
+	f->priv = priv;
+	return f;
+}
+
+void
+lo_file_ref(struct lo_file *f)
+{
+
+	f->refs++;
+}
+
+void
+lo_file_rele(struct lo_file *f)
+{
+
+	if (--f->refs > 0)
+		return;
+	if (f->ops->close != NULL)
+		f->ops->close(f);
+	if (f->vn != NULL)
+		lo_vn_rele(f->vn);
+	lo_free(f, sizeof(*f));
+}
+
+static int
+fd_grow(int want)
+{
+	struct fdent *n;
+	int cap = fdcap ? fdcap : 64;
+
+	while (cap <= want)
+		cap *= 2;
+	if (cap > LO_NOFILE)
+		cap = LO_NOFILE;
+	if (want >= cap)
+		return -EMFILE;
+	if ((n = lo_zalloc((size_t)cap * sizeof(*n))) == NULL)
+		return -ENOMEM;
+	if (fdtab != NULL) {
+		memcpy(n, fdtab, (size_t)fdcap * sizeof(*n));
+		lo_free(fdtab, (size_t)fdcap * sizeof(*n));
+	}
+	fdtab = n;
+	fdcap = cap;
+	return 0;
+}
+
+static int
+fd_alloc(int minfd)
+{
+	int fd, rv;
+
+	if (minfd < 0 || minfd >= LO_NOFILE)
+		return -EINVAL;
+	for (fd = minfd; fd < fdcap; fd++)
+		if (fdtab[fd].f == NULL)
+			return fd;
+	if ((rv = fd_grow(fd)) != 0)
+		return rv;
+	return fd;
+}
+
+int
+lo_fd_install(struct lo_file *f, int minfd, int cloexec)
+{
+	int fd = fd_alloc(minfd);
+
+	if (fd < 0) {
+		lo_file_rele(f);
+		return fd;
+	}
+	fdtab[fd].f = f;
+	fdtab[fd].cloexec = cloexec;
+	return fd;
+}
+
+struct lo_file *
+lo_fd_get(int fd)
+{
+
+	if (fd < 0 || fd >= fdcap || fdtab[fd].f == NULL)
+		return NULL;
+	lo_file_ref(fdtab[fd].f);
+	return fdtab[fd].f;
+}
+
+int
+lo_fd_close(int fd)
+{
+	struct lo_file *f;
+
+	if (fd < 0 || fd >= fdcap || (f = fdtab[fd].f) == NULL)
+		return -EBADF;
+	fdtab[fd].f = NULL;
+	lo_file_rele(f);
+	return 0;
+}
+
+void
+lo_fd_closeall(void)
+{
+	int fd;
+
+	for (fd = 0; fd < fdcap; fd++)
+		if (fdtab[fd].f != NULL)
+			lo_fd_close(fd);
+}
+
+/* ---- reading and writing ------------------------------------------- */
+
+static ssize_t
+iov_check(const struct iovec *iov, int cnt)
+{
+	size_t total = 0;
+	int i;
+
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	if (cnt > 0 && LO_BADPTR(iov))
+		return -EFAULT;
+	for (i = 0; i < cnt; i++) {
+		if ((ssize_t)iov[i].iov_len < 0 ||
+		    total + iov[i].iov_len < total)
+			return -EINVAL;
+		if (iov[i].iov_len > 0 && LO_BADPTR(iov[i].iov_base))
+			return -EFAULT;
+		total += iov[i].iov_len;
+	}
+	return (ssize_t)total;
+}
+
+static int
+must_wait(struct lo_file *f, ssize_t r, int nonblock)
+{
+
+	return r == -EAGAIN && !nonblock && !(f->flags & O_NONBLOCK) &&
+	    f->wq != NULL;
+}
+
+ssize_t
+lo_file_read(struct lo_file *f, const struct iovec *iov, int cnt,
+    int64_t off, int nonblock)
+{
+	ssize_t r;
+
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	if (f->ops->read == NULL)
+		return -EINVAL;
+	while (must_wait(f, r = f->ops->read(f, iov, cnt, off), nonblock))
+		if (lo_wait(f->wq, UINT64_MAX) == -EINTR)
+			return -EINTR;
+	return r;
+}
+
+ssize_t
+lo_file_write(struct lo_file *f, const struct iovec *iov, int cnt,
+    int64_t off, int nonblock)
+{
+	ssize_t r;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (f->ops->write == NULL)
+		return -EINVAL;
+	while (must_wait(f, r = f->ops->write(f, iov, cnt, off), nonblock))
+		if (lo_wait(f->wq, UINT64_MAX) == -EINTR)
+			return -EINTR;
+	return r;
+}
+
+/* Seekable files move their offset; streams pass -1. */
+static int
+seekable(struct lo_file *f)
+{
+
+	return f->vn != NULL && (f->vn->mode & S_IFMT) != S_IFIFO &&
+	    (f->vn->mode & S_IFMT) != S_IFSOCK &&
+	    (f->vn->mode & S_IFMT) != S_IFCHR;
+}
+
+static ssize_t
+do_rw(int fd, const struct iovec *iov, int cnt, int64_t pos, int write)
+{
+	struct lo_file *f;
+	ssize_t r;
+	int64_t off = -1;
+
+	if ((r = iov_check(iov, cnt)) < 0)
+		return r;
+	if ((f = lo_fd_get(fd)) == NULL)
+		return -EBADF;
+	if (pos >= 0) {
+		if (!seekable(f)) {
+			lo_file_rele(f);
+			return -ESPIPE;
+		}
+		off = pos;
+	} else if (seekable(f))
+		off = f->off;
+	if (write && off >= 0 && pos < 0 && (f->flags & O_APPEND) &&
+	    f->vn != NULL) {
+		struct lo_attr a;
+		if (f->vn->ops->getattr(f->vn, &a) == 0)
+			off = a.size;
+	}
+	r = write ? lo_file_write(f, iov, cnt, off, 0) :
+	    lo_file_read(f, iov, cnt, off, 0);
+	if (r > 0 && pos < 0 && off >= 0)
+		f->off = off + r;
+	if (r == -EPIPE)
+		lo_signal_raise(13);	/* SIGPIPE */
+	lo_file_rele(f);
+	return r;
+}
+
+static long
+sys_read(long fd, long buf, long len)
+{
+	struct iovec v = { (void *)buf, (size_t)len };
+
+	return do_rw((int)fd, &v, 1, -1, 0);
+}
+
+static long
+sys_write(long fd, long buf, long len)
+{
+	struct iovec v = { (void *)buf, (size_t)len };
+
+	return do_rw((int)fd, &v, 1, -1, 1);
+}
+
+static long
+sys_readv(long fd, long iov, long cnt)
+{
+
+	return do_rw((int)fd, (const struct iovec *)iov, (int)cnt, -1, 0);
+}
+
+static long
+sys_writev(long fd, long iov, long cnt)
+{
+
+	return do_rw((int)fd, (const struct iovec *)iov, (int)cnt, -1, 1);
+}
+
+static long
+sys_pread64(long fd, long buf, long len, long off)
+{
+	struct iovec v = { (void *)buf, (size_t)len };
+
+	return off < 0 ? -EINVAL : do_rw((int)fd, &v, 1, off, 0);
+}
+
+static long
+sys_pwrite64(long fd, long buf, long len, long off)
+{
+	struct iovec v = { (void *)buf, (size_t)len };
+
+	return off < 0 ? -EINVAL : do_rw((int)fd, &v, 1, off, 1);
+}
+
+static long
+sys_preadv(long fd, long iov, long cnt, long off)
+{
+
+	return off < 0 ? -EINVAL :
+	    do_rw((int)fd, (const struct iovec *)iov, (int)cnt, off, 0);
+}
+
+static long
+sys_pwritev(long fd, long iov, long cnt, long off)
+{
+
+	return off < 0 ? -EINVAL :
+	    do_rw((int)fd, (const struct iovec *)iov, (int)cnt, off, 1);
+}
+
+LO_SYSCALL(read, sys_read);
+LO_SYSCALL(write, sys_write);
+LO_SYSCALL(readv, sys_readv);
+LO_SYSCALL(writev, sys_writev);
+LO_SYSCALL(pread64, sys_pread64);
+LO_SYSCALL(pwrite64, sys_pwrite64);
+LO_SYSCALL(preadv, sys_preadv);
+LO_SYSCALL(pwritev, sys_pwritev);
+
+/* ---- the table itself ----------------------------------------------- */
+
+static long
+sys_close(long fd)
+{
+
+	return lo_fd_close((int)fd);
+}
+
+static long
+dup_to(int oldfd, int newfd, int cloexec)
+{
+	struct lo_file *f;
+	int rv;
+
+	if (newfd < 0 || newfd >= LO_NOFILE)
+		return -EBADF;
+	if ((f = lo_fd_get(oldfd)) == NULL)
+		return -EBADF;
+	if (newfd >= fdcap && (rv = fd_grow(newfd)) != 0) {
+		lo_file_rele(f);
+		return rv;
+	}
+	if (fdtab[newfd].f != NULL)
+		lo_fd_close(newfd);
+	fdtab[newfd].f = f;
+	fdtab[newfd].cloexec = cloexec;
+	return newfd;
+}
+
+static long
+sys_dup(long fd)
+{
+	struct lo_file *f = lo_fd_get((int)fd);
+
+	return f == NULL ? -EBADF : lo_fd_install(f, 0, 0);
+}
+
+static long
+sys_dup2(long oldfd, long newfd)
+{
+	struct lo_file *f;
+
+	if (oldfd == newfd) {
+		if ((f = lo_fd_get((int)oldfd)) == NULL)
+			return -EBADF;
+		lo_file_rele(f);
+		return newfd;
+	}
+	return dup_to((int)oldfd, (int)newfd, 0);
+}
+
+static long
+sys_dup3(long oldfd, long newfd, long flags)
+{
+
+	if (oldfd == newfd || (flags & ~O_CLOEXEC) != 0)
+		return -EINVAL;
+	return dup_to((int)oldfd, (int)newfd, (flags & O_CLOEXEC) != 0);
+}
+
+int
+lo_fd_cloexec(int fd)
+{
+
+	if (fd < 0 || fd >= fdcap || fdtab[fd].f == NULL)
+		return -EBADF;
+	return fdtab[fd].cloexec;
+}
+
+/* Flags F_SETFL may change, as Linux. */
+#define SETFL_MASK	(O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+
+static long
+sys_fcntl(long fd, long cmd, long arg)
+{
+	struct lo_file *f;
+	long rv = 0;
+
+	if ((f = lo_fd_get((int)fd)) == NULL)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		lo_file_ref(f);
+		rv = lo_fd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+		if (rv == -EINVAL)
+			rv = -EINVAL;
+		break;
+	case F_GETFD:
+		rv = fdtab[fd].cloexec ? FD_CLOEXEC : 0;
+		break;
+	case F_SETFD:
+		fdtab[fd].cloexec = (arg & FD_CLOEXEC) != 0;
+		break;
+	case F_GETFL:
+		rv = f->flags;
+		break;
+	case F_SETFL:
+		f->flags = (f->flags & ~SETFL_MASK) | ((int)arg & SETFL_MASK);
+		break;
+	case F_GETLK:
+		/* one process: no lock can conflict with ours */
+		if (LO_BADPTR(arg))
+			rv = -EFAULT;
+		else
+			((struct flock *)arg)->l_type = F_UNLCK;
+		break;
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		rv = LO_BADPTR(arg) ? -EFAULT : 0;	/* nobody to exclude */
+		break;
+	case F_OFD_GETLK:
+		if (LO_BADPTR(arg))
+			rv = -EFAULT;
+		else
+			((struct flock *)arg)->l_type = F_UNLCK;
+		break;
+	case F_GETOWN:
+	case F_SETOWN:
+	case F_SETSIG:
+	case F_GETSIG:
+		rv = 0;
+		break;
+	case F_GETPIPE_SZ:
+		rv = 65536;
+		break;
+	default:
+		rv = -EINVAL;
+	}
+	lo_file_rele(f);
+	return rv;
+}
+
+static long
+sys_ioctl(long fd, long req, long arg)
+{
+	struct lo_file *f;
+	long rv;
+
+	if ((f = lo_fd_get((int)fd)) == NULL)
+		return -EBADF;
+	switch ((unsigned long)req) {
+	case FIONBIO:
+		if (LO_BADPTR(arg))
+			rv = -EFAULT;
+		else {
+			if (*(int *)arg)
+				f->flags |= O_NONBLOCK;
+			else
+				f->flags &= ~O_NONBLOCK;
+			rv = 0;
+		}
+		break;
+	case FIOCLEX:
+	case FIONCLEX:
+		fdtab[fd].cloexec = req == FIOCLEX;
+		rv = 0;
+		break;
+	default:
+		rv = f->ops->ioctl != NULL ? f->ops->ioctl(f,
+		    (unsigned long)req, (void *)arg) : -ENOTTY;
+	}
+	lo_file_rele(f);
+	return rv;
+}
+
+static long
+sys_lseek(long fd, long off, long whence)
+{
+	struct lo_file *f;
+	struct lo_attr a;
+	int64_t base;
+	long rv;
+
+	if ((f = lo_fd_get((int)fd)) == NULL)
+		return -EBADF;
+	if (!seekable(f)) {
+		lo_file_rele(f);
+		return -ESPIPE;
+	}
+	switch (whence) {
+	case 0:			/* SEEK_SET */
+		base = 0;
+		break;
+	case 1:			/* SEEK_CUR */
+		base = f->off;
+		break;
+	case 2:			/* SEEK_END */
+		rv = f->vn->ops->getattr(f->vn, &a);
+		if (rv < 0) {
+			lo_file_rele(f);
+			return rv;
+		}
+		base = a.size;
+		break;
+	default:
+		lo_file_rele(f);
+		return -EINVAL;
+	}
+	if ((off < 0 && base + off < 0) ||
+	    (off > 0 && base + off < base)) {
+		lo_file_rele(f);
+		return off < 0 ? -EINVAL : -EOVERFLOW;
+	}
+	/* directories: the offset is the readdir position, opaque */
+	f->off = base + off;
+	rv = f->off;
+	lo_file_rele(f);
+	return rv;
+}
+
+LO_SYSCALL(close, sys_close);
+LO_SYSCALL(dup, sys_dup);
+LO_SYSCALL(dup2, sys_dup2);
+LO_SYSCALL(dup3, sys_dup3);
+LO_SYSCALL(fcntl, sys_fcntl);
+LO_SYSCALL(ioctl, sys_ioctl);
+LO_SYSCALL(lseek, sys_lseek);

@@ -1,0 +1,149 @@
+/*
+ * lo.h -- private to libos/: what its files share.  The contract with
+ * apps and plug-ins is <tandem/libos.h>; nothing outside libos/ may
+ * include this file.
+ *
+ * Linux ABI facts (numbers, structure layouts, flag values) come from
+ * the kernel's uapi headers as Debian packages them (linux-libc-dev);
+ * no C library header is used here.
+ */
+#ifndef LIBOS_LO_H
+#define LIBOS_LO_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <asm/unistd.h>
+#include <linux/errno.h>
+#include <linux/fcntl.h>
+#include <linux/types.h>
+#include <asm/stat.h>
+#include <linux/stat.h>
+#include <linux/uio.h>
+#include <asm/poll.h>
+
+#include <rump/rumpuser.h>
+#include <tandem/libos.h>
+
+#ifndef O_ASYNC
+#define O_ASYNC		FASYNC		/* the uapi header's name for it */
+#endif
+
+/* ---- system call table ------------------------------------------------
+ * Each file registers its calls with LO_SYSCALL(name, fn); fn takes up
+ * to six `long` arguments (fewer are fine: the SysV ABI passes them in
+ * registers, extra ones are ignored) and returns the Linux result. */
+typedef long (*lo_sysfn)(long, long, long, long, long, long);
+
+struct lo_sysent {
+	int		 nr;
+	const char	*name;
+	lo_sysfn	 fn;
+};
+
+#define LO_SYSCALL(name, fn)						\
+	static const struct lo_sysent __lo_se_##name =			\
+	    { __NR_##name, #name, (lo_sysfn)(void (*)(void))(fn) };	\
+	static const struct lo_sysent *const __lo_sep_##name		\
+	    __attribute__((section("link_set_libos_sys"), used)) =	\
+	    &__lo_se_##name
+
+#define LO_NSYS		512	/* Linux x86_64 numbers are below this */
+
+/* ---- init hooks (run once, in order of `prio`, before main) --------- */
+struct lo_initent {
+	int	  prio;		/* lower first: 10 core, 20 fs, 30 devices */
+	void	(*fn)(void);
+};
+#define LO_INIT(prio, fn)						\
+	static const struct lo_initent __lo_ie_##fn = { prio, fn };	\
+	static const struct lo_initent *const __lo_iep_##fn		\
+	    __attribute__((section("link_set_libos_init"), used)) =	\
+	    &__lo_ie_##fn
+
+/* ---- threads: libos's per-thread state, behind rumpuser_curlwp() --- */
+struct lo_thread {
+	int		 tid;
+	int		*clear_tid;	/* CLONE_CHILD_CLEARTID / set_tid_address */
+	uint64_t	 sigmask;	/* blocked signals, bit (n - 1) */
+	uint64_t	 sigpend;	/* pending for this thread */
+	void		*unmap_base;	/* __unmapself: free after exit */
+	size_t		 unmap_len;
+	void		*cookie;	/* rumpuser thread */
+	struct lo_waiter *waiting;	/* in lo_wait(), else NULL */
+	char		 name[16];	/* prctl(PR_SET_NAME) */
+	struct lo_thread *next;		/* all threads */
+};
+
+struct lo_thread *lo_curthread(void);
+void	lo_wait_kick(struct lo_thread *);	/* a signal for it */
+
+/* ---- helpers every file uses ----------------------------------------
+ * String and memory functions are the freestanding ones every image has
+ * (core/string.c; the host's on posix). */
+void	*memcpy(void *, const void *, size_t);
+void	*memmove(void *, const void *, size_t);
+void	*memset(void *, int, size_t);
+int	 memcmp(const void *, const void *, size_t);
+size_t	 strlen(const char *);
+int	 strcmp(const char *, const char *);
+int	 strncmp(const char *, const char *, size_t);
+char	*strchr(const char *, int);
+
+void	*lo_malloc(size_t);		/* NULL when exhausted */
+void	*lo_zalloc(size_t);
+void	 lo_free(void *, size_t);	/* size as allocated */
+char	*lo_strdup(const char *);
+void	 lo_strfree(char *);
+/* Decimal/hex formatting into buf (no libc printf here); returns buf. */
+char	*lo_utoa(char *buf, uint64_t v, int base);
+#define lo_printf	rumpuser_dprintf
+void	 lo_panic(const char *, ...) __attribute__((format(printf, 1, 2),
+	    noreturn));
+/* A user pointer the app gave us: NULL and the first page are EFAULT
+ * (the NULL page is unmapped on every platform; a kernel would fault
+ * there too).  Anything else is trusted to the extent the hardware
+ * protects it: there is one address space. */
+#define LO_BADPTR(p)	((uintptr_t)(p) < 4096)
+
+/* Console output for fds 1 and 2 and the report at exit. */
+void	 lo_cons_write(const char *, size_t);
+
+/* ---- the giant lock --------------------------------------------------
+ * One CPU and cooperative threads make most of libos atomic for free;
+ * the lock exists for rumpuser's condition variables, which want one. */
+extern struct rumpuser_mtx *lo_giant;
+
+/* ---- files ------------------------------------------------------------ */
+#define LO_NOFILE	65536	/* RLIMIT_NOFILE */
+/* read/write through a file, blocking unless O_NONBLOCK or `nonblock`. */
+ssize_t	lo_file_read(struct lo_file *, const struct iovec *, int, int64_t,
+	    int nonblock);
+ssize_t	lo_file_write(struct lo_file *, const struct iovec *, int, int64_t,
+	    int nonblock);
+int	lo_fd_close(int fd);
+int	lo_fd_cloexec(int fd);		/* 1, 0 or -EBADF */
+void	lo_fd_init(void);
+void	lo_fd_closeall(void);
+
+/* ---- exit ------------------------------------------------------------- */
+/* Ends the guest: flushes stdio's fds, unmounts, prints the report of
+ * unimplemented calls and "tandem: exit N". */
+void	lo_exit(int status) __attribute__((noreturn));
+void	lo_syscall_report(void);
+
+/* ---- signals (signal.c) ---------------------------------------------- */
+/* Raises sig for the calling thread (SIGPIPE after EPIPE ...). */
+void	lo_signal_raise(int sig);
+/* Runs handlers of pending unblocked signals; 1 if one ran (-EINTR). */
+int	lo_signal_deliver(void);
+int	lo_signal_pending(void);
+void	lo_signal_post(struct lo_thread *, int sig);
+extern struct lo_thread *lo_threads;	/* all of them */
+int	lo_thread_newtid(void);
+
+/* ---- errno translation (rumpuser speaks NetBSD numbers) -------------- */
+int	lo_errno_from_rump(int);
+
+#endif /* LIBOS_LO_H */

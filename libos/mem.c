@@ -1,0 +1,249 @@
+/*
+ * mem.c -- the address space: brk, mmap, munmap, mremap, mprotect,
+ * madvise.  There is one address space and no demand paging: a mapping
+ * is memory from rumpuser_anonmmap (zeroed), recorded in a list so that
+ * munmap can give it back.  Partial unmaps are allowed as on Linux: the
+ * pages of a mapping are counted, and its memory is freed when the last
+ * one is unmapped.  File mappings are private copies (MAP_SHARED of a
+ * file is refused: nothing would write it back).
+ */
+#include "lo.h"
+#include <linux/mman.h>
+
+#define PAGE		4096UL
+#define PROUND(x)	(((x) + PAGE - 1) & ~(PAGE - 1))
+
+struct region {
+	uintptr_t	 base;		/* as allocated */
+	size_t		 len;
+	size_t		 mapped;	/* bytes still mapped */
+	unsigned char	*holes;		/* 1 bit per page: unmapped */
+	struct region	*next;
+};
+
+static struct region *regions;
+
+static struct region *
+region_of(uintptr_t a)
+{
+	struct region *r;
+
+	for (r = regions; r != NULL; r = r->next)
+		if (a >= r->base && a < r->base + r->len)
+			return r;
+	return NULL;
+}
+
+static void
+region_free(struct region *r)
+{
+	struct region **pp;
+
+	for (pp = &regions; *pp != r; pp = &(*pp)->next)
+		;
+	*pp = r->next;
+	rumpuser_unmap((void *)r->base, r->len);
+	lo_free(r->holes, (r->len / PAGE + 7) / 8);
+	lo_free(r, sizeof(*r));
+}
+
+static void *
+region_new(size_t len)
+{
+	struct region *r;
+	void *p;
+
+	if ((r = lo_zalloc(sizeof(*r))) == NULL)
+		return NULL;
+	if ((r->holes = lo_zalloc((len / PAGE + 7) / 8)) == NULL) {
+		lo_free(r, sizeof(*r));
+		return NULL;
+	}
+	if (rumpuser_anonmmap(NULL, len, 12, 0, &p) != 0) {
+		lo_free(r->holes, (len / PAGE + 7) / 8);
+		lo_free(r, sizeof(*r));
+		return NULL;
+	}
+	r->base = (uintptr_t)p;
+	r->len = r->mapped = len;
+	r->next = regions;
+	regions = r;
+	return p;
+}
+
+/* Unmaps [a, a+len) wherever it overlaps our regions. */
+static void
+unmap_range(uintptr_t a, size_t len)
+{
+	struct region *r, *next;
+	uintptr_t s, e, pg;
+	size_t i;
+
+	for (r = regions; r != NULL; r = next) {
+		next = r->next;
+		s = a > r->base ? a : r->base;
+		e = a + len < r->base + r->len ? a + len : r->base + r->len;
+		if (s >= e)
+			continue;
+		for (pg = s; pg < e; pg += PAGE) {
+			i = (pg - r->base) / PAGE;
+			if (r->holes[i / 8] & (1 << (i % 8)))
+				continue;
+			r->holes[i / 8] |= (unsigned char)(1 << (i % 8));
+			r->mapped -= PAGE;
+		}
+		if (r->mapped == 0)
+			region_free(r);
+	}
+}
+
+/* ---- brk: a fixed reservation, taken on first growth -------------- */
+#define BRK_MAX		(8UL << 20)
+static uintptr_t brk_base, brk_cur;
+
+static long
+sys_brk(long want)
+{
+	void *p;
+
+	if (brk_base == 0) {
+		if (want == 0)
+			return (long)(uintptr_t)&brk_base;	/* no heap yet */
+		if ((p = region_new(BRK_MAX)) == NULL)
+			return (long)(uintptr_t)&brk_base;
+		brk_base = brk_cur = (uintptr_t)p;
+	}
+	if (want == 0 || (uintptr_t)want < brk_base ||
+	    (uintptr_t)want > brk_base + BRK_MAX)
+		return (long)brk_cur;
+	if ((uintptr_t)want < brk_cur)	/* shrinking: the pages read 0 again */
+		memset((void *)want, 0, brk_cur - (uintptr_t)want);
+	brk_cur = (uintptr_t)want;
+	return (long)brk_cur;
+}
+
+/* ---- mmap ----------------------------------------------------------- */
+
+static long
+map_file(void *p, size_t len, int fd, int64_t off)
+{
+	struct lo_file *f = lo_fd_get(fd);
+	struct iovec v = { p, len };
+	ssize_t r;
+
+	if (f == NULL)
+		return -EBADF;
+	if (f->vn == NULL || (f->flags & O_ACCMODE) == O_WRONLY) {
+		lo_file_rele(f);
+		return f->vn == NULL ? -ENODEV : -EACCES;
+	}
+	/* a private copy; reads past EOF leave zeros */
+	r = f->ops->read != NULL ? f->ops->read(f, &v, 1, off) : -ENODEV;
+	lo_file_rele(f);
+	return r < 0 ? r : 0;
+}
+
+static long
+sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
+{
+	size_t n = PROUND((size_t)len);
+	int type = (int)flags & MAP_TYPE;
+	struct region *r;
+	void *p;
+	long rv;
+
+	if (len <= 0 || n < (size_t)len || (off & (PAGE - 1)) != 0)
+		return -EINVAL;
+	if (type != MAP_PRIVATE && type != MAP_SHARED &&
+	    type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if ((flags & MAP_FIXED) != 0) {
+		/* only within memory we handed out: zero it (anonymous) or
+		 * reload it (file); no other address is ours to give */
+		if ((addr & (PAGE - 1)) != 0)
+			return -EINVAL;
+		r = region_of((uintptr_t)addr);
+		if (r == NULL || (uintptr_t)addr + n > r->base + r->len)
+			return -ENOMEM;
+		memset((void *)addr, 0, n);
+		if (!(flags & MAP_ANONYMOUS) &&
+		    (rv = map_file((void *)addr, n, (int)fd, off)) < 0)
+			return rv;
+		return addr;
+	}
+	if (!(flags & MAP_ANONYMOUS) && type != MAP_PRIVATE)
+		return -EINVAL;	/* shared file mappings: see above */
+	if ((p = region_new(n)) == NULL)
+		return -ENOMEM;
+	if (!(flags & MAP_ANONYMOUS) &&
+	    (rv = map_file(p, (size_t)len, (int)fd, off)) < 0) {
+		unmap_range((uintptr_t)p, n);
+		return rv;
+	}
+	return (long)(uintptr_t)p;
+}
+
+static long
+sys_munmap(long addr, long len)
+{
+
+	if ((addr & (PAGE - 1)) != 0 || len <= 0)
+		return -EINVAL;
+	unmap_range((uintptr_t)addr, PROUND((size_t)len));
+	return 0;
+}
+
+static long
+sys_mremap(long old, long oldlen, long newlen, long flags, long naddr)
+{
+	size_t on = PROUND((size_t)oldlen), nn = PROUND((size_t)newlen);
+	struct region *r;
+	void *p;
+
+	if ((old & (PAGE - 1)) != 0 || newlen <= 0)
+		return -EINVAL;
+	if ((r = region_of((uintptr_t)old)) == NULL)
+		return -EFAULT;
+	if (nn <= on) {
+		if (nn < on)
+			unmap_range((uintptr_t)old + nn, on - nn);
+		return old;
+	}
+	if (!(flags & 1))		/* MREMAP_MAYMOVE */
+		return -ENOMEM;
+	if ((p = region_new(nn)) == NULL)
+		return -ENOMEM;
+	memcpy(p, (void *)old, on);
+	unmap_range((uintptr_t)old, on);
+	return (long)(uintptr_t)p;
+}
+
+static long
+sys_mprotect(long addr, long len, long prot)
+{
+
+	if ((addr & (PAGE - 1)) != 0)
+		return -EINVAL;
+	return 0;		/* TODO(hardening): page protections */
+}
+
+static long
+sys_madvise(long addr, long len, long advice)
+{
+	struct region *r;
+
+	if ((addr & (PAGE - 1)) != 0)
+		return -EINVAL;
+	/* MADV_DONTNEED: private anonymous pages read as zero afterwards */
+	if (advice == 4 && (r = region_of((uintptr_t)addr)) != NULL &&
+	    (uintptr_t)addr + (size_t)len <= r->base + r->len)
+		memset((void *)addr, 0, PROUND((size_t)len));
+	return 0;
+}
+
+LO_SYSCALL(brk, sys_brk);
+LO_SYSCALL(mmap, sys_mmap);
+LO_SYSCALL(munmap, sys_munmap);
+LO_SYSCALL(mremap, sys_mremap);
+LO_SYSCALL(mprotect, sys_mprotect);
+LO_SYSCALL(madvise, sys_madvise);

@@ -1,0 +1,96 @@
+/*
+ * syscall.c -- the one entry from apps: __tandem_syscall(), a table
+ * lookup and a call.  The table is filled once from the link set every
+ * libos file adds its calls to (LO_SYSCALL), so a file brings its calls
+ * along and nothing else needs editing.
+ *
+ * Unknown numbers return -ENOSYS, never crash, and are counted; the
+ * report at exit names each with its count.
+ */
+#include "lo.h"
+#include "sysnames.h"		/* generated from <asm/unistd_64.h> */
+
+extern const struct lo_sysent *const __start_link_set_libos_sys[];
+extern const struct lo_sysent *const __stop_link_set_libos_sys[];
+
+static lo_sysfn		 systab[LO_NSYS];
+static int		 trace_nosys;	/* command line: libos.strace=1 */
+static uint32_t		 unimpl[LO_NSYS + 1];	/* last: out of range */
+volatile int		 lo_sigflag;		/* see signal.c */
+
+void
+lo_syscall_init(void)
+{
+	const struct lo_sysent *const *e;
+	char num[8];
+
+	for (e = __start_link_set_libos_sys; e < __stop_link_set_libos_sys;
+	    e++) {
+		if ((*e)->nr < 0 || (*e)->nr >= LO_NSYS)
+			lo_panic("libos: syscall %s has number %d",
+			    (*e)->name, (*e)->nr);
+		if (systab[(*e)->nr] != NULL)
+			lo_panic("libos: syscall %s registered twice",
+			    (*e)->name);
+		systab[(*e)->nr] = (*e)->fn;
+	}
+	if (rumpuser_getparam("libos.strace", num, sizeof(num)) == 0 &&
+	    num[0] == '1')
+		trace_nosys = 1;
+}
+
+
+static long __attribute__((noinline))
+nosys(long n)
+{
+	char num[24];
+
+	unimpl[(unsigned long)n < LO_NSYS ? n : LO_NSYS]++;
+	if (trace_nosys)
+		lo_printf("tandem: libos: unimplemented syscall %s\n",
+		    lo_utoa(num, (uint64_t)n, 10));
+	return -ENOSYS;
+}
+
+/* The hot path: a bounds check, a load, an indirect call; signals are
+ * looked at only when one is pending (one load of a flag). */
+long
+__tandem_syscall(long n, long a1, long a2, long a3, long a4, long a5,
+    long a6)
+{
+	lo_sysfn fn;
+	long rv;
+
+	if ((unsigned long)n >= LO_NSYS || (fn = systab[n]) == NULL)
+		return nosys(n);
+	rv = fn(a1, a2, a3, a4, a5, a6);
+	if (__builtin_expect(lo_sigflag, 0))
+		lo_signal_deliver();
+	return rv;
+}
+
+/* "tandem: unimplemented syscalls: name(nr) xCOUNT ..." or nothing. */
+void
+lo_syscall_report(void)
+{
+	char num[24];
+	int i, any = 0;
+
+	for (i = 0; i <= LO_NSYS; i++) {
+		if (unimpl[i] == 0)
+			continue;
+		if (!any)
+			lo_printf("tandem: unimplemented syscalls:");
+		any = 1;
+		if (i < LO_NSYS && i < (int)(sizeof(lo_sysnames) /
+		    sizeof(lo_sysnames[0])) && lo_sysnames[i] != NULL)
+			lo_printf(" %s(%d)", lo_sysnames[i], i);
+		else if (i < LO_NSYS)
+			lo_printf(" nr%d", i);
+		else
+			lo_printf(" out-of-range");
+		lo_printf(" x%s", lo_utoa(num, unimpl[i], 10));
+	}
+	if (any)
+		lo_printf("\n");
+}

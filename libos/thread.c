@@ -1,0 +1,91 @@
+/*
+ * thread.c -- libos's threads: the lo_thread behind every thread that
+ * makes system calls, kept in rumpuser's curlwp word (libos is the
+ * "kernel" rumpuser serves, so that word is exactly its to use).
+ */
+#include "lo.h"
+#include <tandem/core.h>
+
+static struct lo_thread	 main_thread;
+struct lo_thread	*lo_threads = &main_thread;
+static int		 next_tid = 2;	/* the main thread is 1 */
+
+void
+lo_thread_init(void)
+{
+
+	main_thread.tid = 1;
+	memcpy(main_thread.name, "main", 5);
+	rumpuser_curlwpop(RUMPUSER_LWP_SET, (struct lwp *)&main_thread);
+}
+
+/* Threads libos did not start (drivers', the net stack's) get an entry
+ * the first time they need one. */
+struct lo_thread *
+lo_curthread(void)
+{
+	struct lo_thread *td = (struct lo_thread *)rumpuser_curlwp();
+
+	if (td != NULL)
+		return td;
+	if ((td = lo_zalloc(sizeof(*td))) == NULL)
+		lo_panic("no memory for a thread");
+	td->tid = next_tid++;
+	memcpy(td->name, "kthread", 8);
+	td->next = lo_threads;
+	lo_threads = td;
+	rumpuser_curlwpop(RUMPUSER_LWP_SET, (struct lwp *)td);
+	return td;
+}
+
+int
+lo_thread_newtid(void)
+{
+
+	return next_tid++;
+}
+
+static long
+sys_set_tid_address(long p)
+{
+	struct lo_thread *td = lo_curthread();
+
+	td->clear_tid = (int *)p;
+	return td->tid;
+}
+
+static long
+sys_gettid(void)
+{
+
+	return lo_curthread()->tid;
+}
+
+LO_SYSCALL(set_tid_address, sys_set_tid_address);
+LO_SYSCALL(gettid, sys_gettid);
+
+/* ARCH_SET_FS is how musl installs each thread's TLS (and its canary). */
+static long
+sys_arch_prctl(long code, long addr)
+{
+
+	switch (code) {
+	case 0x1002:			/* ARCH_SET_FS */
+		if ((uint64_t)addr >= (1ULL << 47))
+			return -EPERM;	/* not canonical: Linux refuses */
+		td_thread_set_fsbase((uint64_t)addr);
+		return 0;
+	case 0x1003:			/* ARCH_GET_FS */
+		if (LO_BADPTR(addr))
+			return -EFAULT;
+		*(uint64_t *)addr = td_thread_get_fsbase();
+		return 0;
+	case 0x1001:			/* ARCH_SET_GS */
+	case 0x1004:			/* ARCH_GET_GS */
+		return -EINVAL;		/* GS belongs to the kernel side */
+	default:
+		return -EINVAL;
+	}
+}
+
+LO_SYSCALL(arch_prctl, sys_arch_prctl);
