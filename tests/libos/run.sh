@@ -8,7 +8,8 @@
 # identical.  A program says how it is run in comment lines:
 #   /* ARGS: a b c */      its arguments (split at blanks)
 #   /* STATUS: 3 */        the expected status (checked on both sides)
-#   /* MACHINES: pc */     where to boot it (default: pc microvm)
+#   /* MACHINES: pc pv */  where to boot it (default: pc microvm, and Xen
+#                          pv pvh in the Xen tier, tests/xen/libos.sh)
 #   /* TIMEOUT: 120 */     per boot, seconds (default 60)
 #   /* ENV: K=V */         set in both environments (one per line)
 # Prints "N passed, N failed"; exits non-zero on failure.
@@ -50,13 +51,18 @@ for p in "${progs[@]}"; do
 	    timeout "${to:-60}" "$nat" $args \
 	    > ../$p.ref 2>&1 < /dev/null)
 	rrc=$?
+	echo "$rrc" > "$T/$p.refrc"
 	if [ -n "$want" ] && [ "$rrc" != "$want" ]; then
 		fail "$p: native status $rrc, want $want" "" "$T/$p.ref"
 		continue
 	fi
 	envwords=()
 	for e in "${envs[@]}"; do envwords+=("env.$e"); done
+	qm=
 	for m in ${machines:-pc microvm}; do
+		case $m in pc|q35|microvm) qm+=" $m" ;; esac
+	done
+	for m in $qm; do
 		# shellcheck disable=SC2086
 		TIMEOUT=${to:-60} boot "$p-$m" "$m" "$img" "${envwords[@]}" \
 		    -- $args
@@ -71,4 +77,5 @@ for p in "${progs[@]}"; do
 		fi
 	done
 done
+. tests/libos/image-checks.sh "$B"
 summary
