@@ -37,6 +37,8 @@ struct td_platform {
 	/* Kernel command line as given by the loader ("" if none).  Core
 	 * splits it; the platform keeps the storage alive forever. */
 	const char	*cmdline;
+	char **host_argv;   /* posix app mode: argv for the app, unchanged; NULL on machines */
+	char **host_envp;   /* posix: the host environment; NULL on machines */
 
 	/* RAM the page allocator may own: excludes the image, boot info,
 	 * page tables, rings and anything else the platform still needs. */
