@@ -1,0 +1,78 @@
+/*
+ * appargs.c -- a tiny app for platform posix's app mode (tests/hypercall/
+ * run.sh): prints the argv it got, one host environment variable, the
+ * core parameter APPTEST (if any) and the first bytes of blk0 (if
+ * attached), then exits with status 3.
+ */
+#include <tandem/core.h>
+#include <tandem/hypercall.h>
+#include <tandem/platform.h>
+
+static struct td_thread *waiter;
+static volatile int done;
+
+static void
+read_done(struct td_blkreq *r)
+{
+
+	done = 1;
+	td_thread_wake(waiter);
+}
+
+/* Sector 0 of blk0 up to the first newline, or why not. */
+static void
+show_blk0(void)
+{
+	static char buf[512];
+	struct td_blkreq r = { 0 };
+	struct td_blkdev *d;
+	int i;
+
+	if ((d = td_blkdev_lookup("blk0")) == NULL) {
+		td_printf("blk0: none\n");
+		return;
+	}
+	r.op = TD_BLK_READ;
+	r.buf = buf;
+	r.len = sizeof(buf);
+	r.done = read_done;
+	waiter = td_thread_self();
+	td_blkdev_start(d, &r);
+	while (!done) {
+		td_thread_prepare_block();
+		if (!done)
+			td_thread_block(UINT64_MAX);
+	}
+	for (i = 0; i < (int)sizeof(buf) - 1 && buf[i] != '\n'; i++)
+		;
+	buf[i] = '\0';
+	td_printf("blk0: %lu sectors, error %d, <%s>\n",
+	    (unsigned long)td_blkdev_info(d)->nsectors, r.error, buf);
+}
+
+static int
+has_prefix(const char *s, const char *p)
+{
+
+	while (*p != '\0' && *s == *p)
+		s++, p++;
+	return *p == '\0';
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *p = td_param("APPTEST");
+	char **e;
+	int i;
+
+	td_printf("argc=%d\n", argc);
+	for (i = 0; i < argc; i++)
+		td_printf("argv[%d]=<%s>\n", i, argv[i]);
+	for (e = td_plat.host_envp; e != NULL && *e != NULL; e++)
+		if (has_prefix(*e, "APPTEST_ENV="))
+			td_printf("env <%s>\n", *e);
+	td_printf("param APPTEST=<%s>\n", p != NULL ? p : "(none)");
+	show_blk0();
+	return 3;
+}
