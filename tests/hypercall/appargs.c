@@ -2,11 +2,17 @@
  * appargs.c -- a tiny app for platform posix's app mode (tests/hypercall/
  * run.sh): prints the argv it got, one host environment variable, the
  * core parameter APPTEST (if any) and the first bytes of blk0 (if
- * attached), then exits with status 3.
+ * attached), then exits with status 3.  With APPTEST_FS=1 it first
+ * moves its FS base (the x86_64 TLS pointer) with the platform's
+ * posix_set_fsbase and reads a word back through %fs.
  */
 #include <tandem/core.h>
 #include <tandem/hypercall.h>
 #include <tandem/platform.h>
+
+/* platform/posix/host.h: private to the platform, but this test is
+ * about it */
+void	posix_set_fsbase(uint64_t base);
 
 static struct td_thread *waiter;
 static volatile int done;
@@ -50,6 +56,23 @@ show_blk0(void)
 	    (unsigned long)td_blkdev_info(d)->nsectors, r.error, buf);
 }
 
+/* A TLS block as the x86_64 ABI lays it out: its first word points to
+ * itself, so %fs:0 reads the base back. */
+static void
+show_fsbase(void)
+{
+	static uint64_t tcb[2];
+	uint64_t self, word;
+
+	tcb[0] = (uint64_t)(uintptr_t)tcb;
+	tcb[1] = 0x7465737466736273ULL;
+	posix_set_fsbase((uint64_t)(uintptr_t)tcb);
+	__asm__ volatile("movq %%fs:0, %0; movq %%fs:8, %1"
+	    : "=r"(self), "=r"(word));
+	td_printf("fsbase: %s\n", self == tcb[0] && word == tcb[1] ?
+	    "ok" : "WRONG");
+}
+
 static int
 has_prefix(const char *s, const char *p)
 {
@@ -66,6 +89,8 @@ main(int argc, char **argv)
 	char **e;
 	int i;
 
+	if (td_param("APPTEST_FS") != NULL)
+		show_fsbase();
 	td_printf("argc=%d\n", argc);
 	for (i = 0; i < argc; i++)
 		td_printf("argv[%d]=<%s>\n", i, argv[i]);

@@ -7,6 +7,14 @@
 #  - app mode: tests/hypercall/appargs.c sees argv and the environment
 #    unchanged; TANDEM_POSIX names the devices and parameters.
 
+# platform/posix includes only compiler and Linux uapi headers
+hdrs=$(for f in platform/posix/*.c; do
+	gcc $POSIX_CFLAGS $POSIX_STATIC_CFLAGS -M "$f"; done | tr ' \\' '\n\n' |
+    grep '^/' | grep -vE '^/usr/include/(linux|asm-generic|[^/]*/asm)/' |
+    grep -v "^$(dirname "$(gcc -print-file-name=include/stddef.h)")/" |
+    sort -u)
+[ -z "$hdrs" ] && ok || bad "platform/posix includes C library headers:" $hdrs
+
 S=$B/hypercall-test-static
 if posix_build_static "$S" "$B/obj-static" "" $APP; then
 	ok
@@ -89,5 +97,12 @@ expect_app baddisk 2 "tandem: exit 2" env TANDEM_POSIX="--disk blk0=$B/none" \
     "$A" x
 grep -q "blk0=$B/none: No such file or directory" "$B/app-baddisk.err" &&
     ok || bad "app mode: no message for a missing disk file"
+# posix_set_fsbase: %fs reads through the new base
+expect_app fsbase 3 "fsbase: ok
+argc=1
+argv[0]=<app>
+param APPTEST=<(none)>
+blk0: none
+tandem: exit 3" env -u APPTEST_ENV "$A" APPTEST_FS=1
 expect_app badnet 2 "tandem: exit 2" env TANDEM_POSIX="--net eth0" "$A1"
 unset APPTEST_ENV

@@ -29,10 +29,15 @@ posix_build() {
 		    return 1
 		objs="$objs $o"
 	done
-	for f in hypercall/*.c $(ls platform/posix/*.c | grep -v appmode.c) \
-	    arch/x86_64/irq.c; do
+	for f in hypercall/*.c arch/x86_64/irq.c; do
 		o=$od/$(echo "$f" | tr / _).o
 		gcc $POSIX_CFLAGS $fl -c "$f" -o "$o" || return 1
+		objs="$objs $o"
+	done
+	# freestanding here too: not even <stdint.h> may bring glibc's in
+	for f in $(ls platform/posix/*.c | grep -v appmode.c); do
+		o=$od/$(echo "$f" | tr / _).o
+		gcc $POSIX_CFLAGS -ffreestanding $fl -c "$f" -o "$o" || return 1
 		objs="$objs $o"
 	done
 	gcc -c arch/x86_64/switch.S -o "$od/switch.o" || return 1

@@ -10,6 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 B=${1:-build}/posix
+unset TANDEM_POSIX	# it would put every posix program in app mode
 
 SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
 APP="tests/hypercall/suite.c tests/hypercall/main.c"
