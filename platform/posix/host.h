@@ -76,7 +76,8 @@ static inline int
 host_mmap_failed(const void *p)
 {
 
-	return (uintptr_t)p >= (uintptr_t)-4095;	/* the kernel's -errno */
+	/* the kernel's -errno: the top 4095 addresses */
+	return (uintptr_t)p >= (uintptr_t)-4095;
 }
 
 /* Sets the calling (only) host thread's FS base -- the TLS pointer of

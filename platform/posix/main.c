@@ -254,10 +254,10 @@ parse_devices(char **w, int n)
 				    w[i]);
 				return -1;
 			}
-			if (w[i][2] == 'd')
-				rv = posix_disk_add(w[++i]);
+			if (strcmp(w[i++], "--disk") == 0)
+				rv = posix_disk_add(w[i]);
 			else
-				rv = posix_tap_add(w[++i]);
+				rv = posix_tap_add(w[i]);
 		}
 		if (rv != 0)
 			return -1;

@@ -1,8 +1,8 @@
 /*
  * appargs.c -- a tiny app for platform posix's app mode (tests/hypercall/
  * run.sh): prints the argv it got, one host environment variable, the
- * core parameter APPTEST (if any) and the first bytes of blk0 (if
- * attached), then exits with status 3.  With APPTEST_FS=1 it first
+ * core parameter APPTEST (if any), the first bytes of blk0 and the
+ * MTU of net0 (if attached), then exits with status 3.  With APPTEST_FS=1 it first
  * moves its FS base (the x86_64 TLS pointer) with the platform's
  * posix_set_fsbase and reads a word back through %fs.
  */
@@ -86,6 +86,7 @@ int
 main(int argc, char **argv)
 {
 	const char *p = td_param("APPTEST");
+	struct td_netdev *nd;
 	char **e;
 	int i;
 
@@ -99,5 +100,9 @@ main(int argc, char **argv)
 			td_printf("env <%s>\n", *e);
 	td_printf("param APPTEST=<%s>\n", p != NULL ? p : "(none)");
 	show_blk0();
+	if ((nd = td_netdev_lookup("net0")) != NULL)
+		td_printf("net0: mtu %u, %s unicast mac\n",
+		    td_netdev_info(nd)->mtu,
+		    (td_netdev_info(nd)->mac[0] & 3) == 2 ? "local" : "WRONG");
 	return 3;
 }

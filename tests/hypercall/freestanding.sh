@@ -20,7 +20,8 @@ if posix_build_static "$S" "$B/obj-static" "" $APP; then
 	ok
 	u=$(nm -u "$S")
 	[ -z "$u" ] && ok || bad "static: undefined symbols: $u"
-	g=$(nm "$S" | grep -E ' (__libc_|_IO_|__GI_|_dl_|__stack_chk|_init$|_fini$)|GLIBC')
+	g=$(nm "$S" |
+	    grep -E ' (__libc_|_IO_|__GI_|_dl_|__stack_chk|_init$|_fini$)|GLIBC')
 	h=$(readelf -lW "$S" | grep -E 'INTERP|DYNAMIC')
 	[ -z "$g$h" ] && ok || bad "static: C library traces: $g $h"
 	sc=""
@@ -30,12 +31,12 @@ if posix_build_static "$S" "$B/obj-static" "" $APP; then
 	done
 	objdump -d "$B/obj-static/platform_posix_host.c.o" |
 	    grep -qE '\ssyscall\b' || sc="$sc (none in host.c?)"
-	[ -z "$sc" ] && ok || bad "static: syscall instruction outside host.c:$sc"
+	[ -z "$sc" ] && ok || bad "static: syscall instruction outside host.c:" $sc
 	run_suite static "$S"
 	"$S" HYPTEST_PANIC=1 > "$B/panic-static.log" 2>&1
 	rc=$?
 	[ $rc -eq 255 ] && grep -q "rumpuser_exit+0x" "$B/panic-static.log" &&
-	    ok || bad "static panic: status $rc, backtrace (see $B/panic-static.log)"
+	    ok || bad "static panic: status $rc, backtrace in $B/panic-static.log"
 	"$S" HYPTEST_EXIT=9 > "$B/exit-static.log" 2>&1
 	[ $? -eq 9 ] && ok || bad "static: rumpuser_exit(9) status"
 	TANDEM_MEM_MB=12x "$S" > "$B/mem-static.log" 2>&1
@@ -104,5 +105,16 @@ argv[0]=<app>
 param APPTEST=<(none)>
 blk0: none
 tandem: exit 3" env -u APPTEST_ENV "$A" APPTEST_FS=1
+# a tap NIC (created by the program, gone when it exits)
+if [ -w /dev/net/tun ]; then
+	expect_app tap 3 "argc=1
+argv[0]=<$A1>
+param APPTEST=<(none)>
+blk0: none
+net0: mtu 1500, local unicast mac
+tandem: exit 3" env -u APPTEST_ENV TANDEM_POSIX="--net tap:tdpx$$" "$A1"
+else
+	echo "app mode tap: no writable /dev/net/tun, skipped"
+fi
 expect_app badnet 2 "tandem: exit 2" env TANDEM_POSIX="--net eth0" "$A1"
 unset APPTEST_ENV
