@@ -132,6 +132,29 @@ $(BUILD)/lib/tandem/image.lds: arch/x86_64/image.lds
 	@mkdir -p $(dir $@); install -m 644 $< $@
 $(BUILD)/lib/tandem/configs/%: configs/%
 	@mkdir -p $(dir $@); install -m 644 $< $@
+# platform posix for tandem-cc programs run on Linux (configure tests):
+# core, hypercall and platform/posix without the machine platforms.
+PXSRC	:= $(wildcard core/*.c hypercall/*.c) arch/x86_64/irq.c \
+	   $(filter-out platform/posix/hosted.c platform/posix/appmode.c,\
+	   $(wildcard platform/posix/*.c)) arch/x86_64/switch.S
+PXOBJ	:= $(patsubst %,$(BUILD)/px/%.o,$(PXSRC))
+PXCFLAGS = $(KCFLAGS) -fno-tree-loop-distribute-patterns
+$(BUILD)/px/%.c.o: %.c | deps-ok
+	@mkdir -p $(dir $@); echo "  CC      $< (posix)"
+	@$(CC) $(PXCFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/px/%.S.o: %.S | deps-ok
+	@mkdir -p $(dir $@); echo "  AS      $< (posix)"
+	@$(CC) $(PXCFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
+$(BUILD)/lib/libtandem-posix.a: $(PXOBJ)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"; rm -f $@; $(AR) rcs $@ $^
+# _start plus the app-mode flag, as plain objects (see platform/posix)
+$(BUILD)/lib/tandem/posix-start.o: platform/posix/start.S platform/posix/appmode.c | deps-ok
+	@mkdir -p $(dir $@) $(BUILD)/px
+	@$(CC) $(PXCFLAGS) -c platform/posix/start.S -o $(BUILD)/px/start.o
+	@$(CC) $(PXCFLAGS) -c platform/posix/appmode.c -o $(BUILD)/px/appmode.o
+	@ld -r -o $@ $(BUILD)/px/start.o $(BUILD)/px/appmode.o
+TOOLCHAIN += $(BUILD)/lib/libtandem-posix.a $(BUILD)/lib/tandem/posix-start.o
 toolchain: $(TOOLCHAIN) $(BUILD)/lib/libtandem.a
 
 # Programs of tests/libos (plain C, built by tandem-cc) and their images.

@@ -53,7 +53,7 @@ type=$(readelf -h "$prog" 2>/dev/null | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p')
 case $type in
 REL) cp "$prog" "$work/app.o" ;;
 EXEC)
-	objcopy -O binary --only-section=.tandem.app "$prog" "$work/app.o" 2>/dev/null
+	objcopy --dump-section .tandem.app="$work/app.o" "$prog" /dev/null 2>/dev/null
 	[ -s "$work/app.o" ] || die "$prog: not built by tandem-cc (no .tandem.app section)" ;;
 *) die "$prog: not an object or executable built by tandem-cc" ;;
 esac

@@ -43,13 +43,15 @@ posix_mono_ns(void)
 	return host_ns(CLOCK_MONOTONIC) - mono_base;
 }
 
+static int cons_fd = HOST_STDOUT;	/* stderr in app mode */
+
 static void
 posix_cons_write(const char *buf, size_t len)
 {
 	long n;
 
 	while (len > 0) {
-		n = host_write(HOST_STDOUT, buf, len);
+		n = host_write(cons_fd, buf, len);
 		if (n == -EINTR)
 			continue;
 		if (n <= 0)
@@ -299,6 +301,20 @@ mem_size(char **envp)
 	return mb << 20;
 }
 
+/* App mode: fds 0-2 of the app are the host's (see platform.h). */
+static long
+posix_stdio(int fd, void *buf, size_t len, int write)
+{
+	long n;
+
+	if (fd < 0 || fd > 2)
+		return -EBADF;
+	do
+		n = write ? host_write(fd, buf, len) : host_read(fd, buf, len);
+	while (n == -EINTR);
+	return n;
+}
+
 void
 posix_start(int argc, char **argv, char **envp)
 {
@@ -329,8 +345,11 @@ posix_start(int argc, char **argv, char **envp)
 	td_plat.nram = 1;
 
 	td_plat.host_envp = envp;
+	td_plat.set_fsbase = posix_set_fsbase;
 	if (tp != NULL || td_posix_app_mode) {
 		td_plat.host_argv = argv;
+		td_plat.host_stdio = posix_stdio;
+		cons_fd = HOST_STDERR;
 		tdwords = split_words(tp != NULL ? tp : "", &ntdwords);
 	} else if (argc > 0) {
 		tdwords = argv + 1;

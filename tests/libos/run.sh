@@ -2,13 +2,14 @@
 # tests/libos/run.sh BUILD [PROG...] -- the differential suite of libos.
 # Every tests/libos/progs/NAME.c is an ordinary C program.  It is built
 # twice: with Debian's musl-gcc and run natively on Linux (the reference),
-# and with tandem-cc, baked, and booted under QEMU TCG (-M pc and
-# -M microvm).  Its output (stdout and stderr as one stream; the console
+# and with tandem-cc: that program is run on Linux (platform posix, as a
+# configure script would run it), and baked and booted under QEMU TCG
+# (-M pc and -M microvm).  Its output (stdout and stderr as one stream; the console
 # lines Tandem adds, "tandem: ...", are set aside) and exit status must be
 # identical.  A program says how it is run in comment lines:
 #   /* ARGS: a b c */      its arguments (split at blanks)
 #   /* STATUS: 3 */        the expected status (checked on both sides)
-#   /* MACHINES: pc pv */  where to boot it (default: pc microvm, and Xen
+#   /* MACHINES: pc pv */  where to run it (default: posix pc microvm, and Xen
 #                          pv pvh in the Xen tier, tests/xen/libos.sh)
 #   /* TIMEOUT: 120 */     per boot, seconds (default 60)
 #   /* ENV: K=V */         set in both environments (one per line)
@@ -58,6 +59,25 @@ for p in "${progs[@]}"; do
 	fi
 	envwords=()
 	for e in "${envs[@]}"; do envwords+=("env.$e"); done
+	# platform posix: the very program tandem-cc linked, run on Linux
+	# (what a configure script runs), in the same kind of scratch dir
+	px=$(readlink -f "$B/lo-progs/$p")
+	if [ -z "$machines" ] || [[ " $machines " == *" posix "* ]]; then
+		rm -rf "$T/prun-$p"; mkdir -p "$T/prun-$p"
+		# shellcheck disable=SC2086
+		(cd "$T/prun-$p" && env -i PATH=/usr/bin:/bin "${envs[@]}" \
+		    timeout "${to:-60}" "$px" $args \
+		    > ../$p-posix.out 2>&1 < /dev/null)
+		prc=$?
+		if [ "$prc" != "$rrc" ]; then
+			fail "$p posix: status $prc, Linux $rrc" "" "$T/$p-posix.out"
+		elif ! cmp -s "$T/$p.ref" "$T/$p-posix.out"; then
+			diff "$T/$p.ref" "$T/$p-posix.out" > "$T/$p-posix.diff"
+			fail "$p posix: output differs from Linux" "" "$T/$p-posix.diff"
+		else
+			pass "$p posix"
+		fi
+	fi
 	qm=
 	for m in ${machines:-pc microvm}; do
 		case $m in pc|q35|microvm) qm+=" $m" ;; esac
