@@ -95,6 +95,13 @@ struct td_platform {
 	 * (Tandem's own messages) goes to stderr and "tandem: exit N" is
 	 * not printed: the exit status says it. */
 	long		(*host_stdio)(int fd, void *buf, size_t len, int write);
+
+	/* posix app mode only (NULL elsewhere): one Linux system call on
+	 * the host, returning -errno on failure.  libos's hostfs serves the
+	 * host's files through it, so that such a program opens the
+	 * configure script's conftest files as a Linux program would. */
+	long		(*host_syscall)(long nr, long a1, long a2, long a3,
+			    long a4, long a5, long a6);
 };
 
 /* The live platform, set by the arch boot code before core_main() runs. */

@@ -239,3 +239,11 @@ posix_strerror(int e)
 		return other;
 	}
 }
+
+/* For libos's hostfs in app mode (td_plat.host_syscall). */
+long
+host_syscall(long nr, long a, long b, long c, long d, long e, long f)
+{
+
+	return sc6(nr, a, b, c, d, e, f);
+}

@@ -84,6 +84,7 @@ host_mmap_failed(const void *p)
  * x86_64 -- with arch_prctl(ARCH_SET_FS).  For the layer above, which
  * switches the TLS of its threads; panics if the kernel refuses. */
 void	posix_set_fsbase(uint64_t base);
+long	host_syscall(long nr, long a, long b, long c, long d, long e, long f);
 
 /* Tiny helpers over the calls above, for the platform's own messages
  * (stderr through host_write) before and after core is up. */

@@ -349,6 +349,7 @@ posix_start(int argc, char **argv, char **envp)
 	if (tp != NULL || td_posix_app_mode) {
 		td_plat.host_argv = argv;
 		td_plat.host_stdio = posix_stdio;
+		td_plat.host_syscall = host_syscall;
 		cons_fd = HOST_STDERR;
 		tdwords = split_words(tp != NULL ? tp : "", &ntdwords);
 	} else if (argc > 0) {
