@@ -200,4 +200,4 @@ bench: all
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/k $(BUILD)/a $(BUILD)/lo $(BUILD)/px -name '*.d' -type f 2>/dev/null)

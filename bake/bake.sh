@@ -32,9 +32,16 @@ done
 [ -n "$prog" ] || die "usage: tandem bake PROGRAM -o IMAGE [options] (--help)"
 [ -n "$out" ] || die "-o IMAGE is required"
 [ -f "$prog" ] || die "$prog: no such file"
-cfile=$B/lib/tandem/configs/$conf.conf
-[ -f "$cfile" ] || die "unknown config '$conf' (known: $(ls "$B/lib/tandem/configs" | sed 's/\.conf$//' | tr '\n' ' '))"
-[ -z "$mem" ] && mem=$(sed -n 's/^mem=//p' "$cfile")
+# --config NAME[,NAME...]: the union of their components; the largest mem
+cmem=0 comps=
+for c in ${conf//,/ }; do
+	cfile=$B/lib/tandem/configs/$c.conf
+	[ -f "$cfile" ] || die "unknown config '$c' (known: $(ls "$B/lib/tandem/configs" | sed 's/\.conf$//' | tr '\n' ' '))"
+	m=$(sed -n 's/^mem=//p' "$cfile")
+	[ "${m:-0}" -gt "$cmem" ] && cmem=$m
+	comps+=" $(sed -n 's/^components=//p' "$cfile")"
+done
+[ -z "$mem" ] && mem=$cmem
 [[ $mem =~ ^[0-9]+$ ]] && [ "$mem" -ge 4 ] || die "--mem $mem: a whole number of MiB, at least 4"
 [ -z "$name" ] && name=$(basename "${out%.img}")
 for e in "${envs[@]}"; do
@@ -89,7 +96,7 @@ fi
 	[ $have_args = 1 ] && echo "args=$args"
 	for e in "${envs[@]}"; do echo "env=$e"; done
 	for m in "${mounts[@]}"; do echo "mount=$m"; done
-	grep -q '^components=.*lwip' "$cfile" && echo "net=1"
+	[[ " $comps " == *" lwip "* ]] && echo "net=1"
 	for m in "${mounts[@]}"; do echo "disk=${m%%:*}"; done
 } > "$work/manifest"
 cat > "$work/gen.S" <<EOS
