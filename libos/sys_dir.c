@@ -73,6 +73,8 @@ do_unlink(struct nd *nd)
 
 	if (isdotname(nd) || (nd->vp->mode & S_IFMT) == S_IFDIR)
 		return -EISDIR;
+	if (nd->slash)
+		return -ENOTDIR;
 	if (vfs_rdonly(nd->dvp))
 		return -EROFS;
 	return nd->dvp->ops->unlink != NULL ?
@@ -213,6 +215,8 @@ sys_symlinkat(long target, long dirfd, long path)
 	    &nd)) == 0) {
 		if (nd.vp != NULL)
 			rv = -EEXIST;
+		else if (nd.slash)
+			rv = -ENOENT;
 		else if (vfs_rdonly(nd.dvp))
 			rv = -EROFS;
 		else if (nd.dvp->ops->symlink == NULL)

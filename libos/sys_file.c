@@ -50,8 +50,8 @@ sys_openat(long dirfd, long path, long flags, long mode)
 		nf |= ND_PARENT;
 	if ((rv = vfs_namei((int)dirfd, (const char *)path, nf, &nd)) < 0)
 		return rv;
-	if ((flags & O_CREAT) && nd.vp != NULL && nd.name[0] == '/' &&
-	    !(flags & O_EXCL))
+	if ((flags & O_CREAT) && (nd.slash || (nd.vp != NULL &&
+	    nd.name[0] == '/' && !(flags & O_EXCL))))
 		rv = -EISDIR;
 	else
 		rv = vfs_open_nd(&nd, (int)flags, (uint32_t)mode);

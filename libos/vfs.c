@@ -323,7 +323,8 @@ namei_walk(struct nd *nd, char *buf, char *tbuf, struct lo_vnode *cur,
 		m = 0;
 		child = cross(child, &m);
 		if ((child->mode & S_IFMT) == S_IFLNK &&
-		    (!last || (flags & ND_FOLLOW) || q != r)) {
+		    (!last || (flags & ND_FOLLOW) ||
+		    (q != r && !(flags & ND_PARENT)))) {
 			if ((nd->magicfd = devfs_magicfd(child)) >= 0) {
 				if (!last) {
 					lo_vn_rele(child);
@@ -352,8 +353,10 @@ namei_walk(struct nd *nd, char *buf, char *tbuf, struct lo_vnode *cur,
 found:
 			nd->slash = q != r;
 			nd->mounted = m;
+			/* names of their own (unlink, mkdir ...) judge a
+			 * trailing slash themselves, as Linux does */
 			if (nd->slash && (child->mode & S_IFMT) != S_IFDIR &&
-			    nd->magicfd < 0) {
+			    nd->magicfd < 0 && !(flags & ND_PARENT)) {
 				lo_vn_rele(child);
 				rv = -ENOTDIR;
 				break;

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *
+static const char * __attribute__((unused))
 ename(int e)
 {
 	switch (e) {
