@@ -141,6 +141,31 @@ d_getattr(struct lo_vnode *vn, struct lo_attr *a)
 	return 0;
 }
 
+/* Without any entropy source (no RDRAND, no virtio-rng) rumpuser would
+ * block forever; Linux's urandom never blocks, so fall back to a
+ * generator seeded from the clocks -- and say once that it is weak. */
+static ssize_t
+weakbytes(unsigned char *p, size_t len)
+{
+	static uint64_t s;
+	static int warned;
+	size_t i;
+
+	if (!warned) {
+		warned = 1;
+		lo_printf("tandem: libos: /dev/urandom: no entropy source, "
+		    "output is predictable (attach virtio-rng)\n");
+		s = (uint64_t)vfs_now() ^ (lo_now() << 17);
+	}
+	for (i = 0; i < len; i++) {
+		uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		p[i] = (unsigned char)(z ^ (z >> 31));
+	}
+	return (ssize_t)len;
+}
+
 static ssize_t
 randbytes(void *buf, size_t len)
 {
@@ -149,10 +174,10 @@ randbytes(void *buf, size_t len)
 
 	if (len > 33554431)		/* Linux caps one read of random */
 		len = 33554431;
-	rv = rumpuser_getrandom(buf, len, 0, &got);
-	if (rv != 0)
-		return -lo_errno_from_rump(rv);
-	return (ssize_t)got;
+	rv = rumpuser_getrandom(buf, len, RUMPUSER_RANDOM_NOWAIT, &got);
+	if (rv == 0 && got > 0)
+		return (ssize_t)got;
+	return weakbytes(buf, len);
 }
 
 static ssize_t

@@ -181,8 +181,6 @@ open_check(struct nd *nd, int flags)
 		return 0;
 	if (type == S_IFDIR && (acc != O_RDONLY || (flags & O_CREAT)))
 		return -EISDIR;
-	if (acc == 3)
-		return -EINVAL;
 	if ((acc != O_RDONLY || (flags & O_TRUNC)) && vfs_rdonly(vp) &&
 	    (type == S_IFREG || type == S_IFDIR))
 		return -EROFS;

@@ -41,7 +41,7 @@ list(const char *path)
 int
 main(void)
 {
-	char buf[4096], name[32];
+	char buf[4096], name[300];
 	DIR *d;
 	struct dirent *e;
 	int fd, i, count;

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char * __attribute__((unused))
+static __attribute__((unused)) const char *
 ename(int e)
 {
 	switch (e) {
@@ -67,7 +67,7 @@ ename(int e)
 		printf("%s: %ld\n", what, r_);				\
 } while (0)
 
-static void
+static void __attribute__((unused))
 rmtree(const char *path)
 {
 	struct stat st;
@@ -95,7 +95,7 @@ rmtree(const char *path)
 }
 
 /* A fresh scratch directory /tmp/NAME.d, made the cwd. */
-static void
+static void __attribute__((unused))
 scratch(const char *name)
 {
 	char p[256];
@@ -134,7 +134,7 @@ putfile(const char *path, const char *s)
 }
 
 /* the contents of a file as a string (static buffer) */
-static const char * __attribute__((unused))
+static __attribute__((unused)) const char *
 getfile(const char *path)
 {
 	static char buf[8192];
