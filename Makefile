@@ -140,7 +140,12 @@ $(BUILD)/lo-progs/%: tests/libos/progs/%.c $(TOOLCHAIN) $(BUILD)/lib/libtandem.a
 	@$(BUILD)/bin/tandem-cc -O2 -g -Wall -o $@ $<
 $(BUILD)/img/lo-%.img: $(BUILD)/lo-progs/% $(TOOLCHAIN)
 	@echo "  BAKE    $@"
-	@$(BUILD)/lib/tandem/bake.sh $< -o $@
+	@$(BUILD)/lib/tandem/bake.sh $< -o $@ \
+	    $(if $(wildcard tests/libos/roots/$*),--root tests/libos/roots/$*)
+# tests/libos/roots/NAME/: the root baked into lo-NAME.img (and copied
+# into the scratch directory of the Linux run); rebake when it changes
+$(foreach r,$(notdir $(wildcard tests/libos/roots/*)),$(eval \
+    $(BUILD)/img/lo-$(r).img: $(shell find tests/libos/roots/$(r) ! -type l)))
 .PHONY: toolchain
 
 # ---- launcher ------------------------------------------------------
