@@ -80,8 +80,6 @@ struct vfile {
 extern const struct lo_fileops vfs_fileops;
 /* Opens the object nd names with open(2) flags; returns the fd. */
 int	vfs_open_nd(struct nd *, int flags, uint32_t mode);
-/* The vnode file behind fd (a ref) with its path, or -EBADF/-ENOTDIR. */
-struct lo_file *vfs_fd_file(int fd, int *err);
 /* The cwd (a ref) and its canonical path. */
 struct lo_vnode *vfs_cwd(const char **pathp);
 void	vfs_set_cwd(struct lo_vnode *, const char *path);

@@ -137,20 +137,6 @@ const struct lo_fileops vfs_fileops = {
 	.close = vf_close,
 };
 
-struct lo_file *
-vfs_fd_file(int fd, int *err)
-{
-	struct lo_file *f = lo_fd_get(fd);
-
-	*err = -EBADF;
-	if (f != NULL && (f->vn == NULL || f->ops != &vfs_fileops)) {
-		lo_file_rele(f);
-		*err = -EINVAL;
-		return NULL;
-	}
-	return f;
-}
-
 /* ---- open ---------------------------------------------------------------- */
 
 /* What F_GETFL shows, as Linux keeps it (O_LARGEFILE on 64-bit). */
@@ -159,8 +145,8 @@ kept_flags(int flags)
 {
 
 	if (flags & O_PATH)
-		return flags & (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC);
-	return (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC)) |
+		return flags & (O_DIRECTORY | O_NOFOLLOW | O_PATH);
+	return (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) |
 	    O_LARGEFILE;
 }
 

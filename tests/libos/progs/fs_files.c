@@ -90,8 +90,15 @@ main(void)
 	CHK("O_PATH link", fd);
 	VAL("read O_PATH", read(fd, buf, 1));
 	close(fd);
-	fd = open("a", O_RDONLY | O_CLOEXEC);
+	fd = open("a", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	printf("cloexec: %d\n", fcntl(fd, F_GETFD));
+	printf("getfl: %o\n", fcntl(fd, F_GETFL));
+	close(fd);
+	fd = open("d", O_RDONLY | O_DIRECTORY);
+	printf("getfl dir: %o\n", fcntl(fd, F_GETFL));
+	close(fd);
+	fd = open("d", O_PATH);
+	printf("getfl path: %o\n", fcntl(fd, F_GETFL));
 	close(fd);
 
 	/* dup shares the offset */
