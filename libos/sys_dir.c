@@ -40,6 +40,49 @@ sys_mkdirat(long dirfd, long path, long mode)
 	return rv;
 }
 
+/* mknod: regular files only; device nodes, FIFOs and sockets in a file
+ * system need what libos does not have (EPERM, as for a user without
+ * CAP_MKNOD). */
+static long
+sys_mknodat(long dirfd, long path, long mode, long dev)
+{
+	struct lo_vnode *vp;
+	struct nd nd;
+	int rv;
+
+	switch (mode & S_IFMT) {
+	case 0:
+	case S_IFREG:
+		break;
+	case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
+		return -EPERM;
+	default:
+		return -EINVAL;
+	}
+	if ((rv = vfs_namei((int)dirfd, (const char *)path, ND_PARENT, &nd)) < 0)
+		return rv;
+	if (nd.vp != NULL)
+		rv = -EEXIST;
+	else if (nd.slash)
+		rv = -ENOENT;
+	else if (vfs_rdonly(nd.dvp))
+		rv = -EROFS;
+	else if (nd.dvp->ops->create == NULL)
+		rv = -EPERM;
+	else if ((rv = nd.dvp->ops->create(nd.dvp, nd.name, S_IFREG |
+	    ((uint32_t)mode & 07777 & ~vfs_umask()), &vp)) == 0)
+		lo_vn_rele(vp);
+	vfs_nd_done(&nd);
+	return rv;
+}
+
+static long
+sys_mknod(long path, long mode, long dev)
+{
+
+	return sys_mknodat(AT_FDCWD, path, mode, dev);
+}
+
 static long
 sys_mkdir(long path, long mode)
 {
@@ -309,6 +352,8 @@ sys_link(long opath, long npath)
 
 LO_SYSCALL(mkdir, sys_mkdir);
 LO_SYSCALL(mkdirat, sys_mkdirat);
+LO_SYSCALL(mknod, sys_mknod);
+LO_SYSCALL(mknodat, sys_mknodat);
 LO_SYSCALL(rmdir, sys_rmdir);
 LO_SYSCALL(unlink, sys_unlink);
 LO_SYSCALL(unlinkat, sys_unlinkat);

@@ -457,7 +457,15 @@ t_read(struct lo_vnode *vn, void *buf, size_t len, int64_t off)
 			memset((char *)buf + done, 0, n);	/* a hole */
 		done += n;
 	}
-	tn->atime = vfs_now();
+	/* relatime, Linux's default: only when atime is behind the other
+	 * times or a day old, so reads do not cost a clock read each */
+	if (tn->atime <= tn->mtime || tn->atime <= tn->ctime) {
+		tn->atime = vfs_now();
+	} else {
+		int64_t now = vfs_now();
+		if (now - tn->atime >= 86400LL * 1000000000)
+			tn->atime = now;
+	}
 	return (ssize_t)len;
 }
 

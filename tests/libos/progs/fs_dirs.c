@@ -62,6 +62,13 @@ main(void)
 		CHK("deep dots", stat("t/t/t/../t/./t/../../t/t/./t", &st));
 		CHK("dots past file", stat("t/../f/..", &st));
 	}
+	/* mknod of a regular file is a create */
+	CHK("mknod reg", mknod("node", S_IFREG | 0640, 0));
+	CHK("stat node", stat("node", &st));
+	printf("node: reg %d perm %o size %ld\n", S_ISREG(st.st_mode),
+	    st.st_mode & 07777, (long)st.st_size);
+	CHK("mknod exists", mknod("node", S_IFREG | 0640, 0));
+	CHK("mknod bad type", mknod("bad", 0170000, 0));
 	scratch_done("fs_dirs");
 	return 0;
 }

@@ -100,6 +100,7 @@ scratch(const char *name)
 {
 	char p[256];
 
+	umask(022);		/* whatever the caller of the Linux run had */
 	snprintf(p, sizeof(p), "/tmp/%s.d", name);
 	rmtree(p);
 	if (mkdir(p, 0755) < 0 || chdir(p) < 0) {
