@@ -425,7 +425,8 @@ do_getdents(long fd, long buf, long count, int old)
 		return -EBADF;
 	if (f->vn == NULL || f->ops != &vfs_fileops || (f->flags & O_PATH))
 		rv = (f->flags & O_PATH) ? -EBADF : -ENOTDIR;
-	else if ((f->vn->mode & S_IFMT) != S_IFDIR)
+	else if ((f->vn->mode & S_IFMT) != S_IFDIR ||
+	    f->vn->ops->readdir == NULL)
 		rv = -ENOTDIR;
 	else if (LO_BADPTR(buf))
 		rv = -EFAULT;

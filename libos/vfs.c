@@ -151,7 +151,8 @@ walk_canon(const char *path, struct lo_vnode **out)
 			break;
 		for (q = p; *q != '\0' && *q != '/'; q++)
 			;
-		if (q - p > VFS_NAME_MAX || (vp->mode & S_IFMT) != S_IFDIR) {
+		if (q - p > VFS_NAME_MAX || (vp->mode & S_IFMT) != S_IFDIR ||
+		    vp->ops->lookup == NULL) {
 			lo_vn_rele(vp);
 			return -ENOENT;
 		}
@@ -289,7 +290,8 @@ namei_walk(struct nd *nd, char *buf, char *tbuf, struct lo_vnode *cur,
 		last = *r == '\0';
 		memcpy(nd->name, p, len);
 		nd->name[len] = '\0';
-		if ((cur->mode & S_IFMT) != S_IFDIR) {
+		if ((cur->mode & S_IFMT) != S_IFDIR ||
+		    cur->ops->lookup == NULL) {
 			rv = -ENOTDIR;
 			break;
 		}
