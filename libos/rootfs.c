@@ -238,9 +238,9 @@ parse(const char *base, uint64_t len)
 	int i;
 
 	for (;;) {
-		if (off + 110 > len)
+		if (off + 110 > len)	/* off may be past len by padding */
 			return r_err = "archive ends without a TRAILER!!! "
-			    "entry", (int64_t)off;
+			    "entry", (int64_t)(off < len ? off : len);
 		if (memcmp(base + off, "070701", 6) != 0 &&
 		    memcmp(base + off, "070702", 6) != 0)
 			return r_err = "bad magic (not a cpio newc archive)",

@@ -3,7 +3,8 @@
 # (Linux has no baked root, no mount words): a corrupt root archive gives
 # a clear error and a non-zero status, never a crash; mount words for a
 # file system type the image lacks; the read-only root; bake's /etc
-# defaults; mount(2) of tmpfs over a root directory.
+# defaults; mount(2) of tmpfs over a root directory; the archive parser
+# fuzzed on the host (tests/libos/rootfs_fuzz.c, ASan+UBSan).
 # Sourced by tests/libos/run.sh (which prints the one summary line), or
 # run alone (then it prints its own).
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
@@ -173,6 +174,27 @@ W
 	expect_out "mount(2): crossing, EXDEV, EBUSY, umount, ro" "$X/mount.want"
 }
 
+# the archive parser itself, on the host under ASan+UBSan, on thousands
+# of damaged archives
+extra_fuzz() {
+	if ! gcc -std=gnu11 -ffreestanding -O1 -g -Wall -Wno-unused-parameter \
+	    -Iinclude -Ilibos -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all -o "$X/rootfs_fuzz" \
+	    tests/libos/rootfs_fuzz.c > "$X/rootfs_fuzz.cc.log" 2>&1; then
+		fail "rootfs fuzz: build" "" "$X/rootfs_fuzz.cc.log"
+		return
+	fi
+	if ASAN_OPTIONS=detect_leaks=0 "$X/rootfs_fuzz" 30000 \
+	    > "$X/rootfs_fuzz.log" 2>&1 &&
+	    grep -q '^rootfs fuzz: 30000 archives.*no crash$' "$X/rootfs_fuzz.log"
+	then
+		pass "rootfs fuzz: $(sed -n 's/^rootfs fuzz: //p' "$X/rootfs_fuzz.log")"
+	else
+		fail "rootfs fuzz" "" "$X/rootfs_fuzz.log"
+	fi
+}
+
+extra_fuzz
 if [ -f "$img" ]; then
 	extra_root
 	extra_mount_words
