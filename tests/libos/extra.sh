@@ -41,9 +41,9 @@ extra_root() {
 	read -r off base < <(readelf -lW "$img" | awk '$1 == "LOAD" {print $2, $3; exit}')
 	[ -n "$start" ] && [ -n "$base" ] || { fail "corrupt root: find the archive" "no symbol"; return; }
 	aoff=$(( 0x$start - base + off ))
-	# patch KIND: a copy of the image with one defect; prints the offset
+	# corrupt_copy KIND: a copy of the image with one defect; prints the offset
 	# (within the archive) of the member the error must name
-	patch() {
+	corrupt_copy() {
 		python3 - "$img" "$X/corrupt-$1.img" "$aoff" "$1" <<'PY'
 import sys
 src, dst, a, kind = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
@@ -70,7 +70,7 @@ PY
 	for k in "magic:bad magic (not a cpio newc archive)" "dotdot:'..' in a name" \
 	    "size:file data past the end" "nul:name without its NUL"; do
 		kind=${k%%:*} why=${k#*:}
-		at=$(patch "$kind") || { fail "corrupt root $kind: patch" ""; continue; }
+		at=$(corrupt_copy "$kind") || { fail "corrupt root $kind: patch" ""; continue; }
 		TIMEOUT=30 boot "corrupt-$kind" pc "$X/corrupt-$kind.img"
 		expect_rc "corrupt root ($kind): status 1" 1
 		expect_line "corrupt root ($kind): says where and why" "$LOG" \
