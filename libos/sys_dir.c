@@ -164,7 +164,7 @@ static int
 do_rename(struct nd *o, struct nd *n, int flags)
 {
 	size_t ol;
-	int odir;
+	int odir, rv;
 
 	if (o->vp == NULL)
 		return -ENOENT;
@@ -196,8 +196,12 @@ do_rename(struct nd *o, struct nd *n, int flags)
 		return -EINVAL;
 	if (vfs_rdonly(o->dvp))
 		return -EROFS;
-	return o->dvp->ops->rename != NULL ? o->dvp->ops->rename(o->dvp,
-	    o->name, n->dvp, n->name) : -EPERM;
+	if (o->dvp->ops->rename == NULL)
+		return -EPERM;
+	rv = o->dvp->ops->rename(o->dvp, o->name, n->dvp, n->name);
+	if (rv == 0 && odir)
+		vfs_path_moved(o->path, n->path);
+	return rv;
 }
 
 static long
@@ -466,10 +470,19 @@ static long
 sys_getcwd(long buf, long size)
 {
 	const char *p;
-	struct lo_vnode *vn = vfs_cwd(&p);
+	struct lo_vnode *vn = vfs_cwd(&p), *now;
 	size_t n = strlen(p) + 1;
+	int gone;
 
+	/* a removed cwd has no name any more: ENOENT, as Linux */
+	gone = vfs_walk_canon(p, &now) < 0;
+	if (!gone) {
+		gone = now->mnt != vn->mnt || now->ino != vn->ino;
+		lo_vn_rele(now);
+	}
 	lo_vn_rele(vn);
+	if (gone)
+		return -ENOENT;
 	if (LO_BADPTR(buf))
 		return -EFAULT;
 	if ((size_t)size < n)

@@ -135,8 +135,8 @@ isdots(const char *n)
 }
 
 /* The vnode of a canonical absolute path (no links, dots or repeats). */
-static int
-walk_canon(const char *path, struct lo_vnode **out)
+int
+vfs_walk_canon(const char *path, struct lo_vnode **out)
 {
 	struct lo_vnode *vp = vfs_rootmnt->root, *child;
 	char name[VFS_NAME_MAX + 1];
@@ -299,7 +299,7 @@ namei_walk(struct nd *nd, char *buf, char *tbuf, struct lo_vnode *cur,
 			if (nd->name[1] == '.') {
 				path_up(nd->path);
 				lo_vn_rele(cur);
-				if ((rv = walk_canon(nd->path, &cur)) < 0)
+				if ((rv = vfs_walk_canon(nd->path, &cur)) < 0)
 					return rv;
 			}
 			if (last) {

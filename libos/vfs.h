@@ -60,6 +60,8 @@ struct nd {
  * On success the caller owns nd's refs and path: vfs_nd_done(). */
 int	vfs_namei(int dirfd, const char *upath, int flags, struct nd *);
 void	vfs_nd_done(struct nd *);
+/* The vnode (a ref) of a canonical absolute path, no symlinks followed. */
+int	vfs_walk_canon(const char *path, struct lo_vnode **out);
 /* Copies a user path in: -EFAULT, -ENAMETOOLONG, -ENOENT (empty). */
 int	vfs_getpath(const char *upath, char *buf, int empty_ok);
 /* vp's mount is read-only */
@@ -83,6 +85,9 @@ int	vfs_open_nd(struct nd *, int flags, uint32_t mode);
 /* The cwd (a ref) and its canonical path. */
 struct lo_vnode *vfs_cwd(const char **pathp);
 void	vfs_set_cwd(struct lo_vnode *, const char *path);
+/* A directory moved from `from` to `to`: the cwd's and open files'
+ * paths below it follow. */
+void	vfs_path_moved(const char *from, const char *to);
 
 /* ---- the built-in file systems --------------------------------------- */
 extern const struct lo_fstype vfs_rootfs, vfs_tmpfs, vfs_devfs;

@@ -260,6 +260,41 @@ vfs_set_cwd(struct lo_vnode *vn, const char *path)
 	cwd_path = p;
 }
 
+static void
+path_fix(char **pp, const char *from, size_t fl, const char *to)
+{
+	size_t tl = strlen(to), rl;
+	char *n;
+
+	if (strncmp(*pp, from, fl) != 0 || ((*pp)[fl] != '\0' &&
+	    (*pp)[fl] != '/'))
+		return;
+	rl = strlen(*pp + fl);
+	if (tl + rl >= VFS_PATH_MAX || (n = lo_malloc(tl + rl + 1)) == NULL)
+		return;
+	memcpy(n, to, tl);
+	memcpy(n + tl, *pp + fl, rl + 1);
+	lo_strfree(*pp);
+	*pp = n;
+}
+
+void
+vfs_path_moved(const char *from, const char *to)
+{
+	size_t fl = strlen(from);
+	struct lo_file *f;
+	int fd;
+
+	path_fix(&cwd_path, from, fl, to);
+	for (fd = 0; fd < LO_NOFILE; fd++)
+		if ((f = lo_fd_get(fd)) != NULL) {
+			if (f->ops == &vfs_fileops)
+				path_fix(&((struct vfile *)f->priv)->path,
+				    from, fl, to);
+			lo_file_rele(f);
+		}
+}
+
 /* ---- bringing it up ------------------------------------------------------ */
 
 static const char *

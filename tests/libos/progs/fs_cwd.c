@@ -52,6 +52,13 @@ main(void)
 	CHK("getcwd small", getcwd(small, sizeof(small)) == NULL ? -1 : 0);
 	CHK("chdir //tmp//fs_cwd.d/./a/b/..", chdir("//tmp//fs_cwd.d/./a/b/.."));
 	pwd("normalised");
+	/* the cwd's directory renamed: getcwd names it by its new name */
+	CHK("chdir a/b", chdir("/tmp/fs_cwd.d/a/b"));
+	CHK("rename a", rename("/tmp/fs_cwd.d/a", "/tmp/fs_cwd.d/z"));
+	pwd("after rename");
+	printf("f: %s\n", getfile("f"));
+	CHK("chdir ..", chdir(".."));
+	pwd("up");
 	scratch_done("fs_cwd");
 	return 0;
 }

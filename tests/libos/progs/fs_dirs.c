@@ -47,6 +47,10 @@ main(void)
 	CHK("rmdir ../gone", rmdir("../gone"));
 	CHK("create in removed", open("x", O_CREAT | O_RDWR, 0644));
 	CHK("mkdir in removed", mkdir("y", 0755));
+	{
+		char cwd[256];
+		CHK("getcwd in removed", getcwd(cwd, sizeof(cwd)) ? 0 : -1);
+	}
 	CHK("chdir ..", chdir(".."));
 	CHK("stat gone", stat("gone", &st));
 	/* deep */
