@@ -113,17 +113,35 @@ d_readlink(struct lo_vnode *vn, char *buf, size_t len)
 {
 	const struct dnode *dn = dn_of(vn);
 	const char *t = dn->target;
+	struct lo_file *f = NULL;
+	struct stat st;
+	char tmp[48];
 	size_t n;
 
 	if (dn->kind == D_FDLINK) {
-		/* what the file is, as far as we can name it */
-		t = "/dev/console";
+		/* what the file is, named as Linux names it */
+		if ((f = lo_fd_get((int)(vn->ino - FDLINK_INO))) == NULL)
+			return -ENOENT;
+		if (f->ops == &vfs_fileops)
+			t = ((struct vfile *)f->priv)->path;
+		else if (f->ops->stat != NULL && f->ops->stat(f, &st) == 0 &&
+		    ((st.st_mode & S_IFMT) == S_IFIFO ||
+		    (st.st_mode & S_IFMT) == S_IFSOCK)) {
+			memcpy(tmp, (st.st_mode & S_IFMT) == S_IFIFO ?
+			    "pipe:[" : "socket:[", 9);
+			lo_utoa(tmp + strlen(tmp), st.st_ino, 10);
+			memcpy(tmp + strlen(tmp), "]", 2);
+			t = tmp;
+		} else
+			t = "/dev/console";
 	} else if (t == NULL)
 		return -EINVAL;
 	n = strlen(t);
 	if (len > n)
 		len = n;
 	memcpy(buf, t, len);
+	if (f != NULL)
+		lo_file_rele(f);
 	return (int)len;
 }
 

@@ -69,6 +69,14 @@ main(void)
 	close(fd);
 	CHK("stat /dev/fd/0", stat("/dev/fd/0", &st));
 	CHK("stat /dev/fd/77", stat("/dev/fd/77", &st));
+	fd = open("/dev/zero", O_RDONLY);
+	{
+		char p[32];
+		snprintf(p, sizeof(p), "/dev/fd/%d", fd);
+		n = readlink(p, lk, sizeof(lk) - 1);
+	}
+	printf("fd link: %.*s\n", (int)n, lk);
+	close(fd);
 	CHK("stat /dev", stat("/dev", &st));
 	printf("/dev dir: %d\n", S_ISDIR(st.st_mode));
 	return 0;
