@@ -1,6 +1,7 @@
 /*
  * devfs.c -- "devfs" at /dev: null, zero, full, random, urandom, console,
- * tty, the links stdin/stdout/stderr and the directory fd/.
+ * tty, the links stdin/stdout/stderr, the directory fd/ and shm/ (where
+ * a tmpfs is mounted, for shm_open and sem_open).
  *
  * Devices carry Linux's numbers (1:3 null, 1:5 zero, 1:7 full, 1:8
  * random, 1:9 urandom, 5:0 tty, 5:1 console).  /dev/stdin reads as the
@@ -12,7 +13,7 @@
 #include "vfs.h"
 
 enum dkind { D_ROOT, D_NULL, D_ZERO, D_FULL, D_RANDOM, D_URANDOM,
-	D_CONSOLE, D_TTY, D_LINK, D_FDDIR, D_FDLINK };
+	D_CONSOLE, D_TTY, D_LINK, D_FDDIR, D_FDLINK, D_SHM };
 
 struct dnode {
 	const char	*name;
@@ -37,6 +38,7 @@ static const struct dnode dnodes[] = {
 	{ "stdout",	D_LINK,		S_IFLNK | 0777,	0, "/proc/self/fd/1" },
 	{ "stderr",	D_LINK,		S_IFLNK | 0777,	0, "/proc/self/fd/2" },
 	{ "fd",		D_FDDIR,	S_IFDIR | 0755,	0, NULL },
+	{ "shm",	D_SHM,		S_IFDIR | 01777, 0, NULL },	/* tmpfs */
 };
 #define NDNODES	((int)(sizeof(dnodes) / sizeof(dnodes[0])))
 

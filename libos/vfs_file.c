@@ -332,8 +332,10 @@ vfs_init(void)
 	vfs_set_cwd(nd.vp, "/");
 	vfs_nd_done(&nd);
 	if ((rv = lo_mount("tmpfs", NULL, "/tmp", 0, NULL)) < 0 ||
-	    (rv = lo_mount("devfs", NULL, "/dev", 0, NULL)) < 0) {
-		lo_printf("tandem: libos: cannot mount /tmp or /dev: %s\n",
+	    (rv = lo_mount("devfs", NULL, "/dev", 0, NULL)) < 0 ||
+	    (rv = lo_mount("tmpfs", NULL, "/dev/shm", 0, NULL)) < 0) {
+		lo_printf("tandem: libos: cannot mount /tmp, /dev or /dev/shm: "
+		    "%s\n",
 		    errname(rv));
 		lo_exit(1);
 	}

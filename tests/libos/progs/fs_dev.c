@@ -79,5 +79,16 @@ main(void)
 	close(fd);
 	CHK("stat /dev", stat("/dev", &st));
 	printf("/dev dir: %d\n", S_ISDIR(st.st_mode));
+	/* /dev/shm is a tmpfs: files come and go */
+	fd = open("/dev/shm/fs_dev.shm", O_CREAT | O_RDWR | O_EXCL, 0600);
+	CHK("create in /dev/shm", fd);
+	VAL("write", write(fd, "shared", 6));
+	fstat(fd, &st);
+	printf("shm file: reg %d size %ld\n", S_ISREG(st.st_mode), (long)st.st_size);
+	close(fd);
+	CHK("unlink in /dev/shm", unlink("/dev/shm/fs_dev.shm"));
+	stat("/dev/shm", &st);
+	printf("/dev/shm: dir %d sticky %d\n", S_ISDIR(st.st_mode),
+	    (st.st_mode & 01000) != 0);
 	return 0;
 }
