@@ -2,7 +2,7 @@
  * tmpfs.c -- "tmpfs", a file system in RAM (mounted at /tmp): files,
  * directories, symlinks, hard links, atomic rename, times and modes.
  *
- * File data lives in 4 KiB pages reached through a pointer array; a page
+ * File data lives in 4 KiB pages in a radix tree (tmpfs_pages.c); a page
  * never written is a hole and reads as zeros, so truncate-to-extend and
  * seeking past the end cost nothing.  Directory entries keep their order
  * of creation and carry a cookie, the readdir position, that survives
@@ -13,8 +13,9 @@
  * says when it is full.
  */
 #include "vfs.h"
+#include "tmpfs.h"
 
-#define PG		4096
+#define PG		TPAGE
 
 struct tdent;
 
@@ -26,9 +27,7 @@ struct tnode {
 	struct lo_vnode	*vn;		/* while referenced */
 	struct lo_mount	*mnt;
 	/* regular files */
-	char		**pages;
-	size_t		 npages;	/* slots in pages[] */
-	size_t		 nalloc;	/* pages allocated */
+	struct tpages	 pg;
 	/* directories */
 	struct tdent	*ents, **tail;
 	uint64_t	 cookie;	/* next entry's */
@@ -69,25 +68,10 @@ tn_new(struct lo_mount *mp, uint32_t mode)
 }
 
 static void
-tn_truncpages(struct tnode *tn, size_t keep)
-{
-	size_t i;
-
-	for (i = keep; i < tn->npages; i++)
-		if (tn->pages[i] != NULL) {
-			lo_free(tn->pages[i], PG);
-			tn->pages[i] = NULL;
-			tn->nalloc--;
-		}
-}
-
-static void
 tn_free(struct tnode *tn)
 {
 
-	tn_truncpages(tn, 0);
-	if (tn->pages != NULL)
-		lo_free(tn->pages, tn->npages * sizeof(char *));
+	tpages_trunc(&tn->pg, 0);
 	lo_strfree(tn->target);
 	lo_free(tn, sizeof(*tn));
 }
@@ -378,7 +362,7 @@ t_getattr(struct lo_vnode *vn, struct lo_attr *a)
 			n++;
 		a->size = 40 + 20 * n;
 	}
-	a->blocks = (int64_t)tn->nalloc * (PG / 512);
+	a->blocks = (int64_t)tn->pg.nalloc * (PG / 512);
 	a->blksize = PG;
 	a->atime_ns = tn->atime;
 	a->mtime_ns = tn->mtime;
@@ -391,14 +375,13 @@ t_getattr(struct lo_vnode *vn, struct lo_attr *a)
 static int
 t_resize(struct tnode *tn, int64_t size)
 {
-	size_t keep = (size_t)((size + PG - 1) / PG);
+	char *p;
 
 	if (size < tn->size) {
-		tn_truncpages(tn, keep);
-		if (size % PG != 0 && (size_t)(size / PG) < tn->npages &&
-		    tn->pages[size / PG] != NULL)
-			memset(tn->pages[size / PG] + size % PG, 0,
-			    PG - (size_t)(size % PG));
+		tpages_trunc(&tn->pg, (uint64_t)(size + PG - 1) / PG);
+		if (size % PG != 0 &&
+		    (p = (char *)tpages_get(&tn->pg, (uint64_t)size / PG)) != NULL)
+			memset(p + size % PG, 0, PG - (size_t)(size % PG));
 	}
 	tn->size = size;
 	return 0;
@@ -439,6 +422,7 @@ t_read(struct lo_vnode *vn, void *buf, size_t len, int64_t off)
 {
 	struct tnode *tn = vn->priv;
 	size_t done = 0, n, po;
+	const char *p;
 	int64_t pi;
 
 	if ((tn->mode & S_IFMT) != S_IFREG)
@@ -451,8 +435,8 @@ t_read(struct lo_vnode *vn, void *buf, size_t len, int64_t off)
 		pi = (off + (int64_t)done) / PG;
 		po = (size_t)((off + (int64_t)done) % PG);
 		n = PG - po < len - done ? PG - po : len - done;
-		if ((size_t)pi < tn->npages && tn->pages[pi] != NULL)
-			memcpy((char *)buf + done, tn->pages[pi] + po, n);
+		if ((p = tpages_get(&tn->pg, (uint64_t)pi)) != NULL)
+			memcpy((char *)buf + done, p + po, n);
 		else
 			memset((char *)buf + done, 0, n);	/* a hole */
 		done += n;
@@ -469,28 +453,7 @@ t_read(struct lo_vnode *vn, void *buf, size_t len, int64_t off)
 	return (ssize_t)len;
 }
 
-static int
-t_slots(struct tnode *tn, size_t need)
-{
-	size_t cap = tn->npages ? tn->npages : 4;
-	char **np;
-
-	if (need <= tn->npages)
-		return 0;
-	while (cap < need)
-		cap *= 2;
-	if ((np = lo_zalloc(cap * sizeof(char *))) == NULL)
-		return -ENOSPC;
-	if (tn->pages != NULL) {
-		memcpy(np, tn->pages, tn->npages * sizeof(char *));
-		lo_free(tn->pages, tn->npages * sizeof(char *));
-	}
-	tn->pages = np;
-	tn->npages = cap;
-	return 0;
-}
-
-#define TMPFS_MAXSIZE	((int64_t)1 << 42)	/* 4 TiB: slots stay small */
+#define TMPFS_MAXSIZE	INT64_MAX	/* Linux's MAX_LFS_FILESIZE */
 
 static ssize_t
 t_write(struct lo_vnode *vn, const void *buf, size_t len, int64_t off)
@@ -498,6 +461,7 @@ t_write(struct lo_vnode *vn, const void *buf, size_t len, int64_t off)
 	struct tnode *tn = vn->priv;
 	size_t done = 0, n, po;
 	int64_t pi;
+	char *p;
 
 	if ((tn->mode & S_IFMT) != S_IFREG)
 		return -EINVAL;
@@ -507,19 +471,13 @@ t_write(struct lo_vnode *vn, const void *buf, size_t len, int64_t off)
 		return -EFBIG;
 	if ((int64_t)len > TMPFS_MAXSIZE - off)
 		len = (size_t)(TMPFS_MAXSIZE - off);
-	if (len > 0 && t_slots(tn, (size_t)((off + (int64_t)len + PG - 1) /
-	    PG)) < 0)
-		return -ENOSPC;
 	while (done < len) {
 		pi = (off + (int64_t)done) / PG;
 		po = (size_t)((off + (int64_t)done) % PG);
 		n = PG - po < len - done ? PG - po : len - done;
-		if (tn->pages[pi] == NULL) {
-			if ((tn->pages[pi] = lo_zalloc(PG)) == NULL)
-				break;
-			tn->nalloc++;
-		}
-		memcpy(tn->pages[pi] + po, (const char *)buf + done, n);
+		if ((p = tpages_make(&tn->pg, (uint64_t)pi)) == NULL)
+			break;
+		memcpy(p + po, (const char *)buf + done, n);
 		done += n;
 	}
 	if (done == 0 && len > 0)

@@ -67,6 +67,16 @@ main(void)
 	CHK("ftruncate 1G", ftruncate(fd, 1L << 30));
 	show(fd, (1L << 30) - 4, 8);
 	CHK("ftruncate 0", ftruncate(fd, 0));
+	/* sparse far away: a byte at 1 TiB, holes before it */
+	VAL("pwrite at 1T", pwrite(fd, "T", 1, 1L << 40));
+	fstat(fd, &st);
+	printf("size %ld\n", (long)st.st_size);
+	show(fd, (1L << 40) - 2, 4);
+	show(fd, 1L << 30, 2);
+	CHK("ftruncate 1T-1", ftruncate(fd, (1L << 40) - 1));
+	CHK("ftruncate 1T+1", ftruncate(fd, (1L << 40) + 1));
+	show(fd, (1L << 40) - 2, 4);
+	CHK("ftruncate 0", ftruncate(fd, 0));
 	close(fd);
 	scratch_done("fs_trunc");
 	return 0;
