@@ -42,6 +42,9 @@ sys_openat(long dirfd, long path, long flags, long mode)
 	if (flags & __O_TMPFILE)
 		return -EOPNOTSUPP;
 	flags &= OPEN_VALID;
+	/* Linux 6.4 on: never a regular file made by an O_DIRECTORY open */
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return -EINVAL;
 	if (flags & O_PATH)
 		flags &= O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC;
 	if (!(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL)))
