@@ -127,6 +127,9 @@ fchmod: -1 EROFS
 stat /tmp: OK
 /tmp sticky 1777
 /: . .. data dev etc tmp
+open /dev/tty: -1 ENXIO
+open /dev/console: OK
+to the console
 W
 	TIMEOUT=30 boot rofs pc "$img" -- rofs
 	expect_rc "read-only root: status 0" 0

@@ -71,6 +71,14 @@ rofs(void)
 	CHK("stat /tmp", stat("/tmp", &st));
 	printf("/tmp sticky %o\n", st.st_mode & 07777);
 	list("/");
+	/* devices whose Linux answer depends on the terminal of the run */
+	CHK("open /dev/tty", open("/dev/tty", O_RDWR));
+	fflush(stdout);
+	fd = open("/dev/console", O_WRONLY);
+	CHK("open /dev/console", fd);
+	fflush(stdout);
+	write(fd, "to the console\n", 15);
+	close(fd);
 	return 0;
 }
 
