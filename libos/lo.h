@@ -146,4 +146,9 @@ int	lo_thread_newtid(void);
 /* ---- errno translation (rumpuser speaks NetBSD numbers) -------------- */
 int	lo_errno_from_rump(int);
 
+/* ---- the bake manifest (start.c; used by the VFS for mount= lines) --
+ * Calls fn(value, len, arg) for every "key=value" line; returns how many. */
+int	lo_manifest_each(const char *key,
+	    void (*fn)(const char *, size_t, void *), void *arg);
+
 #endif /* LIBOS_LO_H */

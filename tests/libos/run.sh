@@ -13,6 +13,8 @@
 #                          pv pvh in the Xen tier, tests/xen/libos.sh)
 #   /* TIMEOUT: 120 */     per boot, seconds (default 60)
 #   /* ENV: K=V */         set in both environments (one per line)
+# Without PROG arguments, tests/libos/extra.sh adds the checks that are
+# not differential (corrupt root, mount words, read-only root ...).
 # Prints "N passed, N failed"; exits non-zero on failure.
 set -u
 cd "$(dirname "$0")/../.."
@@ -47,6 +49,8 @@ for p in "${progs[@]}"; do
 		fail "$p: musl-gcc build" "" "$T/$p.cc.err"; continue
 	fi
 	rm -rf "$T/run-$p"; mkdir -p "$T/run-$p"
+	# a root of its own (baked into the image): the same files here
+	[ -d "tests/libos/roots/$p" ] && cp -a "tests/libos/roots/$p/." "$T/run-$p/"
 	# shellcheck disable=SC2086
 	(cd "$T/run-$p" && env -i PATH=/usr/bin:/bin "${envs[@]}" \
 	    timeout "${to:-60}" "$nat" $args \
@@ -98,4 +102,7 @@ for p in "${progs[@]}"; do
 	done
 done
 . tests/libos/image-checks.sh "$B"
+# the checks that are not differential (corrupt root, mount words ...)
+# when the whole suite runs
+[ $# -eq 0 ] && . tests/libos/extra.sh
 summary
