@@ -64,9 +64,9 @@ EXEC)
 	[ -s "$work/app.o" ] || die "$prog: not built by tandem-cc (no .tandem.app section)" ;;
 *) die "$prog: not an object or executable built by tandem-cc" ;;
 esac
-readelf -h "$work/app.o" 2>/dev/null | grep -q 'Type: *REL' ||
+readelf -h "$work/app.o" 2>/dev/null | grep 'Type: *REL' > /dev/null ||
     die "$prog: its .tandem.app section is not a relocatable object"
-nm "$work/app.o" | grep -qw 'T main' || die "$prog: no main()"
+nm "$work/app.o" | grep -w 'T main' > /dev/null || die "$prog: no main()"
 
 # ---- the root: DIR plus the /etc defaults it does not provide
 stage=$work/root

@@ -127,6 +127,8 @@ int	lo_fd_cloexec(int fd);		/* 1, 0 or -EBADF */
 void	lo_fd_init(void);
 void	lo_fd_closeall(void);
 
+extern const struct lo_fstype lo_hostfs;	/* hostfs.c: posix app mode */
+
 /* ---- exit ------------------------------------------------------------- */
 /* Ends the guest: flushes stdio's fds, unmounts, prints the report of
  * unimplemented calls and "tandem: exit N". */

@@ -8,6 +8,7 @@
  * and writes go straight to the vnode's read/write ops.
  */
 #include "vfs.h"
+#include <tandem/platform.h>
 #include <linux/ioctl.h>
 #include <asm/ioctls.h>
 #include <tandem/core.h>
@@ -315,6 +316,28 @@ errname(int e)
 	}
 }
 
+/* posix app mode (a tandem-cc program run on Linux): the host's files
+ * are the root and its cwd is ours (libos/hostfs.c). */
+static void
+vfs_init_host(void)
+{
+	char cwd[4096];
+	struct nd nd;
+	long n;
+
+	if (lo_mount("hostfs", "/", "/", 0, NULL) < 0)
+		lo_panic("cannot serve the host's files");
+	n = td_plat.host_syscall(__NR_getcwd, (long)cwd, sizeof(cwd), 0, 0,
+	    0, 0);
+	if (n < 0 || vfs_namei(AT_FDCWD, cwd, ND_FOLLOW, &nd) < 0) {
+		memcpy(cwd, "/", 2);
+		if (vfs_namei(AT_FDCWD, cwd, ND_FOLLOW, &nd) < 0)
+			lo_panic("no root directory");
+	}
+	vfs_set_cwd(nd.vp, cwd);
+	vfs_nd_done(&nd);
+}
+
 static void
 vfs_init(void)
 {
@@ -324,6 +347,11 @@ vfs_init(void)
 	lo_fstype_register(&vfs_rootfs);
 	lo_fstype_register(&vfs_tmpfs);
 	lo_fstype_register(&vfs_devfs);
+	lo_fstype_register(&lo_hostfs);
+	if (td_plat.host_syscall != NULL) {
+		vfs_init_host();
+		return;
+	}
 	/* rootfs reports a corrupt archive itself, naming the offset */
 	if ((rv = lo_mount("rootfs", NULL, "/", LO_MNT_RDONLY, NULL)) < 0)
 		lo_exit(1);

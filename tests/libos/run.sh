@@ -105,4 +105,5 @@ done
 # the checks that are not differential (corrupt root, mount words ...)
 # when the whole suite runs
 [ $# -eq 0 ] && . tests/libos/extra.sh
+[ $# -eq 0 ] && . tests/libos/autotools.sh
 summary

@@ -23,6 +23,9 @@ lo_progs() {
 
 libos_jobs() {	# libos_jobs TYPE
 	local p src envs e
+	# GNU hello as tests/libos/autotools.sh built and baked it
+	[ -f "$B/img/gnu-hello.img" ] &&
+	    xen_job "gnu-hello-$1" "$1" "$B/img/gnu-hello.img" -- --greeting=Xen
 	for p in $(lo_progs "$1"); do
 		src=tests/libos/progs/$p.c
 		envs=()
@@ -37,6 +40,12 @@ libos_jobs() {	# libos_jobs TYPE
 
 libos_checks() {	# libos_checks TYPE
 	local p out
+	if [ -f "$B/img/gnu-hello.img" ]; then
+		expect_job "GNU hello xen-$1 status" "gnu-hello-$1" 0
+		expect_line "GNU hello xen-$1 greets" "$LOG" '^Xen'
+	else
+		fail "GNU hello xen-$1" "no $B/img/gnu-hello.img (tests/libos/run.sh)"
+	fi
 	for p in $(lo_progs "$1"); do
 		expect_job "libos $p xen-$1 status" "lo-$p-$1" "$(cat "$LOREF/$p.refrc")"
 		out=$T/lo-$p-$1.out
