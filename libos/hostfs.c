@@ -352,6 +352,8 @@ h_mount(struct lo_mount *mp, const char *source, int flags,
 
 	if (td_plat.host_syscall == NULL)
 		return -ENODEV;		/* not posix app mode */
+	/* libos applies the app's umask: the host's must not apply twice */
+	hsys(__NR_umask, 0, 0, 0, 0, 0);
 	fd = hsys(__NR_openat, AT_FDCWD, (long)(source ? source : "/"),
 	    O_PATH | O_DIRECTORY | O_CLOEXEC, 0, 0);
 	if (fd < 0)

@@ -336,6 +336,10 @@ vfs_init_host(void)
 	}
 	vfs_set_cwd(nd.vp, cwd);
 	vfs_nd_done(&nd);
+	/* /dev is Tandem's (its /dev/fd/N names our fds, not the host's) */
+	if (lo_mount("devfs", NULL, "/dev", 0, NULL) < 0 ||
+	    lo_mount("tmpfs", NULL, "/dev/shm", 0, NULL) < 0)
+		lo_panic("cannot mount /dev over the host's");
 }
 
 static void

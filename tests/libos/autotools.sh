@@ -10,7 +10,8 @@ if [ -z "$gh_src" ]; then
 	fail "GNU hello: no source package"
 else
 	rm -rf "$gh"; mkdir -p "$gh"
-	if (cd "$gh" && "$gh_src/configure" CC="$(readlink -f "$B/bin/tandem-cc")" \
+	tcc=$(readlink -f "$B/bin/tandem-cc")
+	if (cd "$gh" && "$gh_src/configure" CC="$tcc" \
 	    > configure.log 2>&1); then
 		pass "GNU hello: ./configure CC=tandem-cc"
 	else

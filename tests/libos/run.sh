@@ -68,6 +68,7 @@ for p in "${progs[@]}"; do
 	px=$(readlink -f "$B/lo-progs/$p")
 	if [ -z "$machines" ] || [[ " $machines " == *" posix "* ]]; then
 		rm -rf "$T/prun-$p"; mkdir -p "$T/prun-$p"
+		[ -d "tests/libos/roots/$p" ] && cp -a "tests/libos/roots/$p/." "$T/prun-$p/"
 		# shellcheck disable=SC2086
 		(cd "$T/prun-$p" && env -i PATH=/usr/bin:/bin "${envs[@]}" \
 		    timeout "${to:-60}" "$px" $args \
