@@ -74,6 +74,19 @@ struct lo_thread {
 	struct lo_waiter *waiting;	/* in lo_wait(), else NULL */
 	char		 name[16];	/* prctl(PR_SET_NAME) */
 	struct lo_thread *next;		/* all threads */
+	/* threads, time, signals (h-thr: clone.c, time.c, signal.c) */
+	int		 app;		/* main or made by clone (not a kthread) */
+	uint64_t	 ksp;		/* clone: the core stack to exit on */
+	uint64_t	 start_ns;	/* lo_now() at creation */
+	uint64_t	 blocked_ns;	/* time spent in lo_twait() */
+	uintptr_t	 alt_sp;	/* sigaltstack */
+	size_t		 alt_size;
+	int		 alt_flags;	/* SS_DISABLE, SS_AUTODISARM */
+	int		 on_alt;	/* a handler runs on the alt stack */
+	uint64_t	 saved_mask;	/* sigsuspend: restore after delivery */
+	int		 restore_mask;
+	int		 intr_restart;	/* last delivery: all SA_RESTART */
+	uintptr_t	 robust;	/* set_robust_list */
 };
 
 struct lo_thread *lo_curthread(void);
@@ -142,6 +155,28 @@ int	lo_signal_pending(void);
 void	lo_signal_post(struct lo_thread *, int sig);
 extern struct lo_thread *lo_threads;	/* all of them */
 int	lo_thread_newtid(void);
+
+/* ---- threads, time, signals (h-thr) ----------------------------------
+ * lo_twait: lo_wait that also accounts blocked time for the CPU clocks. */
+int	lo_twait(struct lo_waitq *, uint64_t deadline);
+/* Wakes up to n futex waiters on uaddr (bitset: FUTEX_BITSET_MATCH_ANY
+ * for all); returns how many. */
+int	lo_futex_wake(int *uaddr, int n, uint32_t bitset);
+/* A signal for the process (timer, shutdown): to the first app thread
+ * that does not block it, else pending on the main thread. */
+void	lo_signal_post_process(int sig);
+/* sigsuspend/ppoll/pselect: mask `m` until the next delivery, then the
+ * mask of before comes back. */
+void	lo_sigmask_temp(uint64_t m);
+/* Syscall exit after -EINTR: 1 if call `nr` is to be restarted
+ * (every handler that ran had SA_RESTART and nr is restartable). */
+int	lo_signal_restart(long nr);
+/* Posts SIGTERM to the app (the ACPI power button, xl shutdown). */
+void	lo_shutdown_request(void);
+struct lo_thread *lo_thread_main(void);
+void	lo_thread_setname(struct lo_thread *, const char *);
+uint64_t lo_thread_cpu_ns(struct lo_thread *);
+uint64_t lo_process_cpu_ns(void);
 
 /* ---- errno translation (rumpuser speaks NetBSD numbers) -------------- */
 int	lo_errno_from_rump(int);

@@ -59,13 +59,96 @@ struct ksiginfo {
 	char	rest[128 - 24];
 };
 
+/*
+ * The ucontext a SA_SIGINFO handler gets (x86_64 layout, as musl's
+ * ucontext_t): the stack it runs on and the mask of before; the
+ * registers are not captured (handlers run as calls at syscall exit,
+ * the interrupted state is the syscall's return).
+ */
+struct kucontext {
+	unsigned long	 uc_flags;
+	void		*uc_link;
+	uintptr_t	 ss_sp;
+	int		 ss_flags;
+	size_t		 ss_size;
+	uint64_t	 gregs[23];
+	void		*fpregs;
+	uint64_t	 reserved1[8];
+	uint64_t	 sigmask[16];	/* sigset_t of the C library */
+	uint64_t	 fpregs_mem[64];
+};
+
+/* lo_sigcall(sp, h, sig, info, uc): h(sig, info, uc) on the stack below
+ * sp (an alternate signal stack), back on this stack afterwards. */
+__asm__(
+	".text\n"
+	".globl lo_sigcall\n"
+	".type lo_sigcall, @function\n"
+	"lo_sigcall:\n"
+	"	push %rbp\n"
+	"	mov %rsp, %rbp\n"
+	"	and $-16, %rdi\n"
+	"	mov %rdi, %rsp\n"
+	"	mov %rsi, %rax\n"
+	"	mov %edx, %edi\n"
+	"	mov %rcx, %rsi\n"
+	"	mov %r8, %rdx\n"
+	"	call *%rax\n"
+	"	mov %rbp, %rsp\n"
+	"	pop %rbp\n"
+	"	ret\n"
+	".size lo_sigcall, . - lo_sigcall\n");
+void	lo_sigcall(uintptr_t, uintptr_t, int, void *, void *);
+
+#define SA_ONSTACK_	0x08000000UL
+#define SA_RESTART_	0x10000000UL
+#define SS_ONSTACK_	1
+#define SS_DISABLE_	2
+#define SS_AUTODISARM_	(1U << 31)
+
+static void
+call_handler(struct lo_thread *td, const struct ksigaction *a, int sig,
+    uint64_t omask)
+{
+	struct ksiginfo si;
+	struct kucontext uc;
+	int onalt = 0, oflags = td->alt_flags;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	si.si_code = -6;	/* SI_TKILL */
+	si.si_pid = 1;
+	memset(&uc, 0, sizeof(uc));
+	uc.sigmask[0] = omask;
+	uc.fpregs = uc.fpregs_mem;
+	uc.ss_sp = td->alt_sp;
+	uc.ss_size = td->alt_size;
+	uc.ss_flags = td->on_alt ? SS_ONSTACK_ : (td->alt_flags & 3);
+	if ((a->flags & SA_ONSTACK_) && !(td->alt_flags & SS_DISABLE_) &&
+	    !td->on_alt) {
+		onalt = 1;
+		td->on_alt = 1;
+		if (td->alt_flags & SS_AUTODISARM_)
+			td->alt_flags = SS_DISABLE_;
+	}
+	if (onalt)
+		lo_sigcall(uc.ss_sp + uc.ss_size, a->handler, sig, &si, &uc);
+	else	/* extra arguments are harmless to a 1-argument handler */
+		((void (*)(int, void *, void *))a->handler)(sig, &si, &uc);
+	if (onalt) {
+		td->on_alt = 0;
+		td->alt_flags = oflags;
+	}
+}
+
 static void
 run_handler(int sig)
 {
 	struct ksigaction *a = &actions[sig];
+	struct ksigaction copy;
 	struct lo_thread *td = lo_curthread();
-	struct ksiginfo si;
-	uint64_t omask = td->sigmask;
+	uint64_t omask = td->restore_mask ? td->saved_mask : td->sigmask;
+	uint64_t mask = td->sigmask;
 	uintptr_t h = a->handler;
 
 	if (h == SIG_IGN_)
@@ -74,20 +157,16 @@ run_handler(int sig)
 		default_action(sig);
 		return;
 	}
+	copy = *a;
 	td->sigmask |= a->mask;
 	if (!(a->flags & SA_NODEFER_))
 		td->sigmask |= 1ULL << (sig - 1);
 	if (a->flags & SA_RESETHAND_)
 		a->handler = SIG_DFL_;
-	if (a->flags & SA_SIGINFO_) {
-		memset(&si, 0, sizeof(si));
-		si.si_signo = sig;
-		si.si_code = -6;	/* SI_TKILL */
-		si.si_pid = 1;
-		((void (*)(int, void *, void *))h)(sig, &si, NULL);
-	} else
-		((void (*)(int))h)(sig);
-	td->sigmask = omask;
+	if (!(copy.flags & SA_RESTART_))
+		td->intr_restart = 0;
+	call_handler(td, &copy, sig, omask);
+	td->sigmask = mask;
 }
 
 int
@@ -95,14 +174,21 @@ lo_signal_deliver(void)
 {
 	struct lo_thread *td = lo_curthread();
 	uint64_t ready;
-	int sig, ran = 0;
+	int sig, ran = 0, restart = 1, orestart = td->intr_restart;
 
 	lo_sigflag = 0;
 	while ((ready = td->sigpend & ~td->sigmask) != 0) {
 		sig = __builtin_ctzll(ready) + 1;
 		td->sigpend &= ~(1ULL << (sig - 1));
+		td->intr_restart = 1;
 		run_handler(sig);
+		restart &= td->intr_restart;
 		ran = 1;
+	}
+	td->intr_restart = ran ? restart : orestart;
+	if (td->restore_mask) {		/* sigsuspend's mask ends here */
+		td->sigmask = td->saved_mask;
+		td->restore_mask = 0;
 	}
 	for (td = lo_threads; td != NULL; td = td->next)
 		if (td->sigpend & ~td->sigmask)
@@ -110,17 +196,49 @@ lo_signal_deliver(void)
 	return ran;
 }
 
-/* Makes sig pending for td; wakes it if it waits. */
+/* Makes sig pending for td; wakes it if it waits.  An ignored signal is
+ * dropped unless blocked (its action may change before it is taken). */
 void
 lo_signal_post(struct lo_thread *td, int sig)
 {
 
-	if (actions[sig].handler == SIG_IGN_ ||
-	    (actions[sig].handler == SIG_DFL_ && default_ignored(sig)))
+	if ((actions[sig].handler == SIG_IGN_ ||
+	    (actions[sig].handler == SIG_DFL_ && default_ignored(sig))) &&
+	    !(td->sigmask & (1ULL << (sig - 1))))
 		return;
 	td->sigpend |= 1ULL << (sig - 1);
 	lo_sigflag = 1;
 	lo_wait_kick(td);
+}
+
+/* A process-directed signal: the calling thread if it takes it (as
+ * Linux prefers), else the main thread, else any app thread that does
+ * not block it, else pending on the main thread (or the first one). */
+void
+lo_signal_post_process(int sig)
+{
+	struct lo_thread *td, *cur = (struct lo_thread *)rumpuser_curlwp();
+	struct lo_thread *m = lo_thread_main(), *any = NULL;
+	uint64_t bit = 1ULL << (sig - 1);
+
+	if (cur != NULL && cur->app && !(cur->sigmask & bit)) {
+		lo_signal_post(cur, sig);
+		return;
+	}
+	if (m->app && !(m->sigmask & bit)) {
+		lo_signal_post(m, sig);
+		return;
+	}
+	for (td = lo_threads; td != NULL; td = td->next)
+		if (td->app) {
+			if (!(td->sigmask & bit)) {
+				lo_signal_post(td, sig);
+				return;
+			}
+			if (any == NULL)
+				any = td;
+		}
+	lo_signal_post(m->app || any == NULL ? m : any, sig);
 }
 
 void
@@ -128,6 +246,42 @@ lo_signal_raise(int sig)
 {
 
 	lo_signal_post(lo_curthread(), sig);
+}
+
+void
+lo_sigmask_temp(uint64_t m)
+{
+	struct lo_thread *td = lo_curthread();
+
+	if (!td->restore_mask)
+		td->saved_mask = td->sigmask;
+	td->restore_mask = 1;
+	td->sigmask = m & ~((1ULL << 8) | (1ULL << 18));
+	if (td->sigpend & ~td->sigmask)
+		lo_sigflag = 1;
+}
+
+/* Calls that SA_RESTART restarts after a handler (Linux's -ERESTARTSYS
+ * ones: slow I/O and waits without a timeout). */
+int
+lo_signal_restart(long nr)
+{
+
+	if (!lo_curthread()->intr_restart)
+		return 0;
+	switch (nr) {
+	case __NR_read: case __NR_write: case __NR_readv: case __NR_writev:
+	case __NR_pread64: case __NR_pwrite64: case __NR_preadv:
+	case __NR_pwritev: case __NR_ioctl: case __NR_wait4:
+	case __NR_waitid: case __NR_futex: case __NR_recvfrom:
+	case __NR_sendto: case __NR_recvmsg: case __NR_sendmsg:
+	case __NR_accept: case __NR_accept4: case __NR_flock:
+	case __NR_fcntl: case __NR_open: case __NR_openat:
+	case __NR_sendfile: case __NR_getrandom:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 static long
@@ -217,7 +371,7 @@ sys_kill(long pid, long sig)
 	if (pid != 1 && pid != 0 && pid != -1)
 		return -ESRCH;
 	if (sig != 0)
-		lo_signal_post(lo_curthread(), (int)sig);
+		lo_signal_post_process((int)sig);
 	return 0;
 }
 

@@ -63,9 +63,12 @@ __tandem_syscall(long n, long a1, long a2, long a3, long a4, long a5,
 
 	if ((unsigned long)n >= LO_NSYS || (fn = systab[n]) == NULL)
 		return nosys(n);
+again:
 	rv = fn(a1, a2, a3, a4, a5, a6);
-	if (__builtin_expect(lo_sigflag, 0))
-		lo_signal_deliver();
+	/* a handler with SA_RESTART makes slow calls start over (signal.c) */
+	if (__builtin_expect(lo_sigflag, 0) && lo_signal_deliver() &&
+	    rv == -EINTR && lo_signal_restart(n))
+		goto again;
 	return rv;
 }
 

@@ -235,6 +235,9 @@ void	lo_unmount_all(void);
  *   td_thread_set_fsbase/get_fsbase  the TLS pointer of app threads
  *   td_cons_write                    console output of a whole buffer
  *                                    (rumpuser_putchar is per byte)
+ *   td_page_nfree                    free memory for sysinfo(2)
+ *   td_app_shutdown (libos, weak)    xl shutdown: SIGTERM to the app, its
+ *                                    exit status ends the guest (sigwait.c)
  *   td_app_main (defined by libos)   core's hook to start the app
  *   td_param_at, td_app_args_given   the command line's env.K=V words and
  *                                    whether it gave app arguments
