@@ -11,6 +11,7 @@
 #   /* MACHINES: pc */     where to boot it (default: pc microvm)
 #   /* TIMEOUT: 120 */     per boot, seconds (default 60)
 #   /* ENV: K=V */         set in both environments (one per line)
+#   /* BOOT: --cpu max */  extra launcher options for the Tandem boots
 # Prints "N passed, N failed"; exits non-zero on failure.
 set -u
 cd "$(dirname "$0")/../.."
@@ -37,6 +38,7 @@ for p in "${progs[@]}"; do
 	want=$(field STATUS "$src")
 	machines=$(field MACHINES "$src")
 	to=$(field TIMEOUT "$src")
+	read -r -a BOOT_OPTS <<< "$(field BOOT "$src")"
 	envs=()
 	while read -r e; do [ -n "$e" ] && envs+=("$e"); done < <(field ENV "$src")
 	# the reference: musl on Linux, in a scratch directory
