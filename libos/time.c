@@ -209,9 +209,9 @@ static long
 sys_settime(long clk, long tsp)
 {
 
-	if (clk < 0 || clk > CLOCK_TAI)
-		return -EINVAL;
-	return -EPERM;
+	/* only the wall clock is settable at all (Linux: EINVAL for the
+	 * others) */
+	return clk == CLOCK_REALTIME ? -EPERM : -EINVAL;
 }
 
 static long
