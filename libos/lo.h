@@ -87,6 +87,7 @@ struct lo_thread {
 	int		 restore_mask;
 	int		 intr_restart;	/* last delivery: all SA_RESTART */
 	uintptr_t	 robust;	/* set_robust_list */
+	signed char	 sigcode[64];	/* si_code of each pending signal */
 };
 
 struct lo_thread *lo_curthread(void);
@@ -165,6 +166,8 @@ int	lo_futex_wake(int *uaddr, int n, uint32_t bitset);
 /* A signal for the process (timer, shutdown): to the first app thread
  * that does not block it, else pending on the main thread. */
 void	lo_signal_post_process(int sig);
+/* The same with a si_code (SI_KERNEL for the timer; SI_USER above). */
+void	lo_signal_post_process_code(int sig, int code);
 /* sigsuspend/ppoll/pselect: mask `m` until the next delivery, then the
  * mask of before comes back. */
 void	lo_sigmask_temp(uint64_t m);

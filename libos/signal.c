@@ -19,6 +19,8 @@ struct ksigaction {		/* the kernel's layout, as musl passes it */
 };
 
 #define SA_SIGINFO_	4
+#define SI_USER_	0
+#define SI_TKILL_	(-6)
 #define SA_RESETHAND_	0x80000000UL
 #define SA_NODEFER_	0x40000000UL
 
@@ -116,7 +118,7 @@ call_handler(struct lo_thread *td, const struct ksigaction *a, int sig,
 
 	memset(&si, 0, sizeof(si));
 	si.si_signo = sig;
-	si.si_code = -6;	/* SI_TKILL */
+	si.si_code = td->sigcode[sig - 1];
 	si.si_pid = 1;
 	memset(&uc, 0, sizeof(uc));
 	uc.sigmask[0] = omask;
@@ -196,10 +198,11 @@ lo_signal_deliver(void)
 	return ran;
 }
 
-/* Makes sig pending for td; wakes it if it waits.  An ignored signal is
- * dropped unless blocked (its action may change before it is taken). */
-void
-lo_signal_post(struct lo_thread *td, int sig)
+/* Makes sig pending for td with si_code `code`; wakes it if it waits.
+ * An ignored signal is dropped unless blocked (its action may change
+ * before it is taken). */
+static void
+post_code(struct lo_thread *td, int sig, int code)
 {
 
 	if ((actions[sig].handler == SIG_IGN_ ||
@@ -207,38 +210,53 @@ lo_signal_post(struct lo_thread *td, int sig)
 	    !(td->sigmask & (1ULL << (sig - 1))))
 		return;
 	td->sigpend |= 1ULL << (sig - 1);
+	td->sigcode[sig - 1] = (signed char)code;
 	lo_sigflag = 1;
 	lo_wait_kick(td);
+}
+
+void
+lo_signal_post(struct lo_thread *td, int sig)
+{
+
+	post_code(td, sig, SI_USER_);
 }
 
 /* A process-directed signal: the calling thread if it takes it (as
  * Linux prefers), else the main thread, else any app thread that does
  * not block it, else pending on the main thread (or the first one). */
 void
-lo_signal_post_process(int sig)
+lo_signal_post_process_code(int sig, int code)
 {
 	struct lo_thread *td, *cur = (struct lo_thread *)rumpuser_curlwp();
 	struct lo_thread *m = lo_thread_main(), *any = NULL;
 	uint64_t bit = 1ULL << (sig - 1);
 
 	if (cur != NULL && cur->app && !(cur->sigmask & bit)) {
-		lo_signal_post(cur, sig);
+		post_code(cur, sig, code);
 		return;
 	}
 	if (m->app && !(m->sigmask & bit)) {
-		lo_signal_post(m, sig);
+		post_code(m, sig, code);
 		return;
 	}
 	for (td = lo_threads; td != NULL; td = td->next)
 		if (td->app) {
 			if (!(td->sigmask & bit)) {
-				lo_signal_post(td, sig);
+				post_code(td, sig, code);
 				return;
 			}
 			if (any == NULL)
 				any = td;
 		}
-	lo_signal_post(m->app || any == NULL ? m : any, sig);
+	post_code(m->app || any == NULL ? m : any, sig, code);
+}
+
+void
+lo_signal_post_process(int sig)
+{
+
+	lo_signal_post_process_code(sig, SI_USER_);
 }
 
 void
@@ -351,7 +369,7 @@ sys_tgkill(long tgid, long tid, long sig)
 	if (tgid != 1 || (td = thread_of((int)tid)) == NULL)
 		return -ESRCH;
 	if (sig != 0)
-		lo_signal_post(td, (int)sig);
+		post_code(td, (int)sig, SI_TKILL_);
 	return 0;
 }
 

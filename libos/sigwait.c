@@ -154,14 +154,13 @@ sys_rt_sigtimedwait(long setp, long info, long tsp, long size)
 			return -EAGAIN;
 	}
 	sig = __builtin_ctzll(got) + 1;
-	if (td->sigpend & (1ULL << (sig - 1)))
-		td->sigpend &= ~(1ULL << (sig - 1));
-	else
-		lo_thread_main()->sigpend &= ~(1ULL << (sig - 1));
+	if (!(td->sigpend & (1ULL << (sig - 1))))
+		td = lo_thread_main();	/* a process-directed one */
+	td->sigpend &= ~(1ULL << (sig - 1));
 	if (si != NULL) {
 		memset(si, 0, sizeof(*si));
 		si->si_signo = sig;
-		si->si_code = 0;	/* SI_USER */
+		si->si_code = td->sigcode[sig - 1];
 		si->si_pid = 1;
 	}
 	return sig;
@@ -196,7 +195,7 @@ timer_body(void *arg)
 				real_dl += real_iv;
 		} else
 			real_dl = UINT64_MAX;
-		lo_signal_post_process(SIGALRM_);
+		lo_signal_post_process_code(SIGALRM_, 0x80);	/* SI_KERNEL */
 	}
 	return NULL;
 }
