@@ -17,6 +17,7 @@ static lo_sysfn		 systab[LO_NSYS];
 static int		 trace_nosys;	/* command line: libos.strace=1 */
 static uint32_t		 unimpl[LO_NSYS + 1];	/* last: out of range */
 volatile int		 lo_sigflag;		/* see signal.c */
+static long		 oor_nr;	/* the out-of-range number, -1: several */
 
 void
 lo_syscall_init(void)
@@ -46,6 +47,12 @@ nosys(long n)
 	char num[24];
 
 	unimpl[(unsigned long)n < LO_NSYS ? n : LO_NSYS]++;
+	if ((unsigned long)n >= LO_NSYS) {	/* name it if it is only one */
+		if (unimpl[LO_NSYS] == 1)
+			oor_nr = n;
+		else if (oor_nr != n)
+			oor_nr = -1;
+	}
 	if (trace_nosys)
 		lo_printf("tandem: libos: unimplemented syscall %s\n",
 		    lo_utoa(num, (uint64_t)n, 10));
@@ -90,6 +97,8 @@ lo_syscall_report(void)
 			lo_printf(" %s(%d)", lo_sysnames[i], i);
 		else if (i < LO_NSYS)
 			lo_printf(" nr%d", i);
+		else if (oor_nr >= 0)
+			lo_printf(" nr%s", lo_utoa(num, (uint64_t)oor_nr, 10));
 		else
 			lo_printf(" out-of-range");
 		lo_printf(" x%s", lo_utoa(num, unimpl[i], 10));

@@ -22,6 +22,8 @@ mkdir -p "$T/native"
 . tests/boot/lib.sh
 
 progs=("$@")
+all=0
+[ ${#progs[@]} -gt 0 ] || all=1
 [ ${#progs[@]} -gt 0 ] ||
     progs=($(ls tests/libos/progs/*.c | sed 's|.*/||; s|\.c$||'))
 
@@ -73,4 +75,6 @@ for p in "${progs[@]}"; do
 		fi
 	done
 done
+# Tandem-only checks of areas (on a full run), into the same summary
+[ "$all" = 1 ] && . tests/libos/extra-thr.sh
 summary
