@@ -152,6 +152,10 @@ void	lo_syscall_report(void);
 void	lo_signal_raise(int sig);
 /* Runs handlers of pending unblocked signals; 1 if one ran (-EINTR). */
 int	lo_signal_deliver(void);
+/* The same at the end of a system call whose return address is at
+ * *retslot: a handler may change it through its ucontext's RIP (musl's
+ * cancellation does). */
+int	lo_signal_deliver_at(uintptr_t *retslot);
 int	lo_signal_pending(void);
 void	lo_signal_post(struct lo_thread *, int sig);
 extern struct lo_thread *lo_threads;	/* all of them */
@@ -174,6 +178,7 @@ void	lo_sigmask_temp(uint64_t m);
 /* Syscall exit after -EINTR: 1 if call `nr` is to be restarted
  * (every handler that ran had SA_RESTART and nr is restartable). */
 int	lo_signal_restart(long nr);
+int	lo_signal_restart_nr(long nr);	/* nr is one SA_RESTART restarts */
 /* Posts SIGTERM to the app (the ACPI power button, xl shutdown). */
 void	lo_shutdown_request(void);
 struct lo_thread *lo_thread_main(void);

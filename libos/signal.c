@@ -108,9 +108,14 @@ void	lo_sigcall(uintptr_t, uintptr_t, int, void *, void *);
 #define SS_DISABLE_	2
 #define SS_AUTODISARM_	(1U << 31)
 
-static void
+/* Runs the handler; returns the mask the handler's ucontext asks to
+ * return with (what rt_sigreturn would restore: musl's cancellation
+ * handler adds SIGCANCEL to it). */
+#define REG_RIP_	16
+
+static uint64_t
 call_handler(struct lo_thread *td, const struct ksigaction *a, int sig,
-    uint64_t omask)
+    uint64_t omask, uintptr_t *retslot)
 {
 	struct ksiginfo si;
 	struct kucontext uc;
@@ -122,6 +127,8 @@ call_handler(struct lo_thread *td, const struct ksigaction *a, int sig,
 	si.si_pid = 1;
 	memset(&uc, 0, sizeof(uc));
 	uc.sigmask[0] = omask;
+	if (retslot != NULL)
+		uc.gregs[REG_RIP_] = *retslot;
 	uc.fpregs = uc.fpregs_mem;
 	uc.ss_sp = td->alt_sp;
 	uc.ss_size = td->alt_size;
@@ -141,16 +148,20 @@ call_handler(struct lo_thread *td, const struct ksigaction *a, int sig,
 		td->on_alt = 0;
 		td->alt_flags = oflags;
 	}
+	if (retslot != NULL && uc.gregs[REG_RIP_] != *retslot) {
+		*retslot = uc.gregs[REG_RIP_];	/* the call returns there */
+		td->intr_restart = 0;
+	}
+	return uc.sigmask[0];
 }
 
 static void
-run_handler(int sig)
+run_handler(int sig, uintptr_t *retslot)
 {
 	struct ksigaction *a = &actions[sig];
 	struct ksigaction copy;
 	struct lo_thread *td = lo_curthread();
 	uint64_t omask = td->restore_mask ? td->saved_mask : td->sigmask;
-	uint64_t mask = td->sigmask;
 	uintptr_t h = a->handler;
 
 	if (h == SIG_IGN_)
@@ -160,6 +171,7 @@ run_handler(int sig)
 		return;
 	}
 	copy = *a;
+	td->restore_mask = 0;	/* sigsuspend's mask: the ucontext has it */
 	td->sigmask |= a->mask;
 	if (!(a->flags & SA_NODEFER_))
 		td->sigmask |= 1ULL << (sig - 1);
@@ -167,12 +179,21 @@ run_handler(int sig)
 		a->handler = SIG_DFL_;
 	if (!(copy.flags & SA_RESTART_))
 		td->intr_restart = 0;
-	call_handler(td, &copy, sig, omask);
-	td->sigmask = mask;
+	td->sigmask = call_handler(td, &copy, sig, omask, retslot) &
+	    ~((1ULL << 8) | (1ULL << 18));
+	if (td->sigpend & ~td->sigmask)
+		lo_sigflag = 1;
 }
 
 int
 lo_signal_deliver(void)
+{
+
+	return lo_signal_deliver_at(NULL);
+}
+
+int
+lo_signal_deliver_at(uintptr_t *retslot)
 {
 	struct lo_thread *td = lo_curthread();
 	uint64_t ready;
@@ -183,7 +204,7 @@ lo_signal_deliver(void)
 		sig = __builtin_ctzll(ready) + 1;
 		td->sigpend &= ~(1ULL << (sig - 1));
 		td->intr_restart = 1;
-		run_handler(sig);
+		run_handler(sig, retslot);
 		restart &= td->intr_restart;
 		ran = 1;
 	}
@@ -285,8 +306,13 @@ int
 lo_signal_restart(long nr)
 {
 
-	if (!lo_curthread()->intr_restart)
-		return 0;
+	return lo_curthread()->intr_restart && lo_signal_restart_nr(nr);
+}
+
+int
+lo_signal_restart_nr(long nr)
+{
+
 	switch (nr) {
 	case __NR_read: case __NR_write: case __NR_readv: case __NR_writev:
 	case __NR_pread64: case __NR_pwrite64: case __NR_preadv:

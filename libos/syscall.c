@@ -17,6 +17,7 @@ static lo_sysfn		 systab[LO_NSYS];
 static int		 trace_nosys;	/* command line: libos.strace=1 */
 static uint32_t		 unimpl[LO_NSYS + 1];	/* last: out of range */
 volatile int		 lo_sigflag;		/* see signal.c */
+static uint64_t		 restartable[LO_NSYS / 64];	/* SA_RESTART's */
 static long		 oor_nr;	/* the out-of-range number, -1: several */
 
 void
@@ -35,6 +36,9 @@ lo_syscall_init(void)
 			    (*e)->name);
 		systab[(*e)->nr] = (*e)->fn;
 	}
+	for (int i = 0; i < LO_NSYS; i++)
+		if (lo_signal_restart_nr(i))
+			restartable[i >> 6] |= 1ULL << (i & 63);
 	if (rumpuser_getparam("libos.strace", num, sizeof(num)) == 0 &&
 	    num[0] == '1')
 		trace_nosys = 1;
@@ -59,6 +63,26 @@ nosys(long n)
 	return -ENOSYS;
 }
 
+/*
+ * Calls that SA_RESTART restarts after a handler interrupted them (the
+ * slow ones; signal.c decides) go through this loop, which keeps the
+ * arguments; everything else stays on the short path below.  A sibling
+ * call from __tandem_syscall, so the return address is where it was.
+ */
+static long __attribute__((noinline))
+syscall_restartable(long n, long a1, long a2, long a3, long a4, long a5,
+    long a6)
+{
+	long rv;
+
+	do
+		rv = systab[n](a1, a2, a3, a4, a5, a6);
+	while (__builtin_expect(lo_sigflag, 0) &&
+	    lo_signal_deliver_at((uintptr_t *)__builtin_frame_address(0) + 1)
+	    && rv == -EINTR && lo_signal_restart(n));
+	return rv;
+}
+
 /* The hot path: a bounds check, a load, an indirect call; signals are
  * looked at only when one is pending (one load of a flag). */
 long
@@ -70,12 +94,12 @@ __tandem_syscall(long n, long a1, long a2, long a3, long a4, long a5,
 
 	if ((unsigned long)n >= LO_NSYS || (fn = systab[n]) == NULL)
 		return nosys(n);
-again:
+	if (__builtin_expect(restartable[n >> 6] >> (n & 63) & 1, 0))
+		return syscall_restartable(n, a1, a2, a3, a4, a5, a6);
 	rv = fn(a1, a2, a3, a4, a5, a6);
-	/* a handler with SA_RESTART makes slow calls start over (signal.c) */
-	if (__builtin_expect(lo_sigflag, 0) && lo_signal_deliver() &&
-	    rv == -EINTR && lo_signal_restart(n))
-		goto again;
+	if (__builtin_expect(lo_sigflag, 0))
+		lo_signal_deliver_at((uintptr_t *)__builtin_frame_address(0) +
+		    1);
 	return rv;
 }
 
