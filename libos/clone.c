@@ -163,9 +163,14 @@ thread_finish(long status)
 	}
 	if (lo_thread_unlink(td) == 0)
 		lo_exit((int)status);	/* the last thread: the process ends */
+	if (td == lo_thread_main()) {
+		/* its stack is the process's initial stack, which other
+		 * threads may still use (Linux keeps it): park, never free */
+		for (;;)
+			rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 1 << 30, 0);
+	}
 	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, NULL);
-	if (td != lo_thread_main())
-		lo_free(td, sizeof(*td));
+	lo_free(td, sizeof(*td));
 	rumpuser_thread_exit();
 }
 

@@ -32,8 +32,12 @@ static int
 default_ignored(int sig)
 {
 
+	/* SIGCHLD SIGCONT SIGURG SIGWINCH; and the stop signals (STOP
+	 * TSTP TTIN TTOU): there is no job control and nobody to continue
+	 * us, so stopping is not done.  Real-time ones terminate, as on
+	 * Linux. */
 	return sig == 17 || sig == 18 || sig == 23 || sig == 28 ||
-	    (sig >= 32);	/* SIGCHLD SIGCONT SIGURG SIGWINCH, RT */
+	    (sig >= 19 && sig <= 22);
 }
 
 static void

@@ -19,10 +19,18 @@ term(int sig)
 int
 main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "handled") == 0)
-		signal(SIGTERM, term);
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "handled") == 0)
+			signal(SIGTERM, term);
 	printf("armed\n");
 	fflush(stdout);
+	/* "wait": SIGTERM comes from outside (xl shutdown, the power
+	 * button; tests/libos/extra-thr.sh) */
+	if (argc > 1 && strcmp(argv[argc - 1], "wait") == 0)
+		for (;;)
+			pause();
 	kill(getpid(), SIGTERM);
 	printf("not reached\n");
 	return 1;
