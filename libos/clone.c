@@ -94,13 +94,13 @@ __tandem_clone(int (*fn)(void *), void *stack, int flags, void *arg,
 	struct clone_start *cs;
 	unsigned f = (unsigned)flags & ~0xffu;	/* low byte: exit signal */
 
-	if (!(f & CLONE_VM) || (f & CLONE_VFORK))
-		return -ENOSYS;		/* a new process: there is one */
 	if (((f & CLONE_THREAD) && !(f & CLONE_SIGHAND)) ||
 	    ((f & CLONE_SIGHAND) && !(f & CLONE_VM)))
 		return -EINVAL;		/* as Linux checks */
-	if (!(f & CLONE_THREAD) || (f & ~THREAD_FLAGS) != 0)
-		return -EINVAL;		/* not a thread of this process */
+	if (!(f & CLONE_VM) || !(f & CLONE_THREAD) || (f & CLONE_VFORK))
+		return -ENOSYS;		/* a new process: there is one */
+	if ((f & ~THREAD_FLAGS) != 0)
+		return -EINVAL;		/* namespaces, ptrace, pidfd...: no */
 	if (fn == NULL || stack == NULL)
 		return -EINVAL;
 	if ((f & CLONE_SETTLS) && (uint64_t)(uintptr_t)tls >= (1ULL << 47))

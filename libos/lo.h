@@ -179,8 +179,6 @@ void	lo_sigmask_temp(uint64_t m);
  * (every handler that ran had SA_RESTART and nr is restartable). */
 int	lo_signal_restart(long nr);
 int	lo_signal_restart_nr(long nr);	/* nr is one SA_RESTART restarts */
-/* Posts SIGTERM to the app (the ACPI power button, xl shutdown). */
-void	lo_shutdown_request(void);
 struct lo_thread *lo_thread_main(void);
 void	lo_thread_setname(struct lo_thread *, const char *);
 uint64_t lo_thread_cpu_ns(struct lo_thread *);

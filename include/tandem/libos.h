@@ -40,6 +40,13 @@ typedef long ssize_t;
 long	__tandem_syscall(long nr, long a1, long a2, long a3, long a4,
 	    long a5, long a6);
 
+/* Posts SIGTERM to the app (its default action ends the guest with 143;
+ * a handler may exit cleanly).  Thread context, never an interrupt
+ * handler; returns at once.  For platform paths that ask the app to stop
+ * (the ACPI power button); a waiting, bounded version for hypervisor
+ * requests is core's td_app_shutdown(), which libos defines. */
+void	lo_shutdown_request(void);
+
 /* ==== waiting ========================================================
  * A wait queue is where things that change readiness (a pipe gaining
  * data, a socket's peer closing, a timer expiring) announce it.  Waiters
