@@ -82,7 +82,7 @@ struct lo_thread {
 	uintptr_t	 alt_sp;	/* sigaltstack */
 	size_t		 alt_size;
 	int		 alt_flags;	/* SS_DISABLE, SS_AUTODISARM */
-	int		 on_alt;	/* a handler runs on the alt stack */
+	int		 on_alt;	/* (unused: see lo_on_altstack) */
 	uint64_t	 saved_mask;	/* sigsuspend: restore after delivery */
 	int		 restore_mask;
 	int		 intr_restart;	/* last delivery: all SA_RESTART */
@@ -180,6 +180,7 @@ void	lo_sigmask_temp(uint64_t m);
 int	lo_signal_restart(long nr);
 int	lo_signal_restart_nr(long nr);	/* nr is one SA_RESTART restarts */
 struct lo_thread *lo_thread_main(void);
+int	lo_on_altstack(struct lo_thread *);	/* sp is on its sigaltstack */
 void	lo_thread_setname(struct lo_thread *, const char *);
 uint64_t lo_thread_cpu_ns(struct lo_thread *);
 uint64_t lo_process_cpu_ns(void);

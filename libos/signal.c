@@ -117,6 +117,17 @@ void	lo_sigcall(uintptr_t, uintptr_t, int, void *, void *);
  * handler adds SIGCANCEL to it). */
 #define REG_RIP_	16
 
+/* Whether the thread runs on its alternate signal stack now: decided by
+ * the stack pointer, as Linux does, so a handler that longjmps out of
+ * it leaves no trace. */
+int
+lo_on_altstack(struct lo_thread *td)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+
+	return td->alt_size != 0 && sp - td->alt_sp < td->alt_size;
+}
+
 static uint64_t
 call_handler(struct lo_thread *td, const struct ksigaction *a, int sig,
     uint64_t omask, uintptr_t *retslot)
@@ -136,20 +147,23 @@ call_handler(struct lo_thread *td, const struct ksigaction *a, int sig,
 	uc.fpregs = uc.fpregs_mem;
 	uc.ss_sp = td->alt_sp;
 	uc.ss_size = td->alt_size;
-	uc.ss_flags = td->on_alt ? SS_ONSTACK_ : (td->alt_flags & 3);
+	uc.ss_flags = lo_on_altstack(td) ? SS_ONSTACK_ : (td->alt_flags & 3);
 	if ((a->flags & SA_ONSTACK_) && !(td->alt_flags & SS_DISABLE_) &&
-	    !td->on_alt) {
+	    !lo_on_altstack(td)) {
 		onalt = 1;
-		td->on_alt = 1;
-		if (td->alt_flags & SS_AUTODISARM_)
+		if (td->alt_flags & SS_AUTODISARM_) {
+			td->alt_sp = 0;		/* until the handler returns */
+			td->alt_size = 0;
 			td->alt_flags = SS_DISABLE_;
+		}
 	}
 	if (onalt)
 		lo_sigcall(uc.ss_sp + uc.ss_size, a->handler, sig, &si, &uc);
 	else	/* extra arguments are harmless to a 1-argument handler */
 		((void (*)(int, void *, void *))a->handler)(sig, &si, &uc);
-	if (onalt) {
-		td->on_alt = 0;
+	if (onalt && (oflags & SS_AUTODISARM_)) {
+		td->alt_sp = (uintptr_t)uc.ss_sp;	/* armed again */
+		td->alt_size = uc.ss_size;
 		td->alt_flags = oflags;
 	}
 	if (retslot != NULL && uc.gregs[REG_RIP_] != *retslot) {

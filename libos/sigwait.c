@@ -40,7 +40,7 @@ sys_sigaltstack(long nss, long oss)
 		    (f & (SS_ONSTACK_ | SS_DISABLE_)) ==
 		    (SS_ONSTACK_ | SS_DISABLE_))
 			return -EINVAL;
-		if (td->on_alt)
+		if (lo_on_altstack(td))
 			return -EPERM;	/* not while running on it */
 		if (!(f & SS_DISABLE_) && n->ss_size < MINSIGSTKSZ_)
 			return -ENOMEM;
@@ -48,7 +48,7 @@ sys_sigaltstack(long nss, long oss)
 	if (o != NULL) {
 		o->ss_sp = td->alt_sp;
 		o->ss_size = td->alt_size;
-		o->ss_flags = td->on_alt ? SS_ONSTACK_ :
+		o->ss_flags = lo_on_altstack(td) ? SS_ONSTACK_ :
 		    (int)(td->alt_flags & (SS_DISABLE_ | SS_AUTODISARM_));
 	}
 	if (n != NULL) {

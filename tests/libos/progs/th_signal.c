@@ -4,6 +4,7 @@
 /* STATUS: 0 */
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,6 +65,16 @@ where(int sig)
 
 	handler_sp = (uintptr_t)&local;
 	got++;
+}
+
+static sigjmp_buf jb;
+static void
+jumper(int sig)
+{
+	int local;
+
+	handler_sp = (uintptr_t)&local;
+	siglongjmp(jb, 1);
 }
 
 static const char *
@@ -214,6 +225,29 @@ main(void)
 	sigaction(SIGUSR2, &sa, NULL);
 	raise(SIGUSR2);
 	printf("without SA_ONSTACK on the alternate stack: %s\n",
+	    handler_sp >= (uintptr_t)altstack &&
+	    handler_sp < (uintptr_t)altstack + sizeof(altstack) ? "yes" : "no");
+	/* leaving a handler on the alternate stack by siglongjmp */
+	sa.sa_flags = SA_ONSTACK;
+	sa.sa_handler = jumper;
+	sigaction(SIGUSR2, &sa, NULL);
+	handler_sp = 0;
+	if (sigsetjmp(jb, 1) == 0)
+		raise(SIGUSR2);
+	printf("siglongjmp out of the alternate stack: %s\n",
+	    handler_sp >= (uintptr_t)altstack &&
+	    handler_sp < (uintptr_t)altstack + sizeof(altstack) ? "yes" : "no");
+	sigaltstack(NULL, &oss);
+	printf("not on it afterwards: %s\n",
+	    oss.ss_flags & SS_ONSTACK ? "no" : "yes");
+	sigprocmask(SIG_SETMASK, NULL, &oset);
+	printf("mask restored by siglongjmp: %s\n",
+	    sigismember(&oset, SIGUSR2) ? "no" : "yes");
+	handler_sp = 0;
+	sa.sa_handler = where;
+	sigaction(SIGUSR2, &sa, NULL);
+	raise(SIGUSR2);
+	printf("next SA_ONSTACK handler on it again: %s\n",
 	    handler_sp >= (uintptr_t)altstack &&
 	    handler_sp < (uintptr_t)altstack + sizeof(altstack) ? "yes" : "no");
 	ss.ss_flags = SS_DISABLE;
