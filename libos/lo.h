@@ -88,6 +88,7 @@ struct lo_thread {
 	int		 intr_restart;	/* last delivery: all SA_RESTART */
 	uintptr_t	 robust;	/* set_robust_list */
 	signed char	 sigcode[64];	/* si_code of each pending signal */
+	uint64_t	 sigval[64];	/* si_value of each (sigqueue) */
 };
 
 struct lo_thread *lo_curthread(void);

@@ -60,9 +60,10 @@ lo_signal_pending(void)
 
 /* siginfo as Linux lays it out: signo, errno, code, then pid/uid. */
 struct ksiginfo {
-	int	si_signo, si_errno, si_code, pad;
-	int	si_pid, si_uid;
-	char	rest[128 - 24];
+	int	 si_signo, si_errno, si_code, pad;
+	int	 si_pid, si_uid;
+	uint64_t si_value;		/* sigqueue's */
+	char	 rest[128 - 32];
 };
 
 /*
@@ -140,6 +141,7 @@ call_handler(struct lo_thread *td, const struct ksigaction *a, int sig,
 	si.si_signo = sig;
 	si.si_code = td->sigcode[sig - 1];
 	si.si_pid = 1;
+	si.si_value = td->sigval[sig - 1];
 	memset(&uc, 0, sizeof(uc));
 	uc.sigmask[0] = omask;
 	if (retslot != NULL)
@@ -250,6 +252,7 @@ post_code(struct lo_thread *td, int sig, int code)
 		return;
 	td->sigpend |= 1ULL << (sig - 1);
 	td->sigcode[sig - 1] = (signed char)code;
+	td->sigval[sig - 1] = 0;
 	lo_sigflag = 1;
 	lo_wait_kick(td);
 }
@@ -289,6 +292,11 @@ lo_signal_post_process_code(int sig, int code)
 				any = td;
 		}
 	post_code(m->app || any == NULL ? m : any, sig, code);
+	/* all block it: one may be in sigtimedwait for it, and looks at
+	 * the main thread's pending set when woken */
+	for (td = lo_threads; td != NULL; td = td->next)
+		if (td->app)
+			lo_wait_kick(td);
 }
 
 void
@@ -437,6 +445,38 @@ sys_kill(long pid, long sig)
 	return 0;
 }
 
+/* sigqueue: the value travels with the signal (one per signal number:
+ * queued real-time signals of one number are merged, as for the
+ * others). */
+static long
+sys_rt_tgsigqueueinfo(long tgid, long tid, long sig, long info)
+{
+	const struct ksiginfo *si = (const void *)info;
+	struct lo_thread *td;
+
+	if (sig < 0 || sig > NSIG_)
+		return -EINVAL;
+	if (LO_BADPTR(info))
+		return -EFAULT;
+	if (tgid != 1 || (td = thread_of((int)tid)) == NULL)
+		return -ESRCH;
+	if (sig == 0)
+		return 0;
+	post_code(td, (int)sig, si->si_code);
+	if (td->sigpend & (1ULL << (sig - 1)))
+		td->sigval[sig - 1] = si->si_value;
+	return 0;
+}
+
+static long
+sys_rt_sigqueueinfo(long pid, long sig, long info)
+{
+
+	if (pid != 1 && pid != 0)
+		return -ESRCH;
+	return sys_rt_tgsigqueueinfo(1, lo_curthread()->tid, sig, info);
+}
+
 static long
 sys_rt_sigreturn(void)
 {
@@ -450,3 +490,5 @@ LO_SYSCALL(tgkill, sys_tgkill);
 LO_SYSCALL(tkill, sys_tkill);
 LO_SYSCALL(kill, sys_kill);
 LO_SYSCALL(rt_sigreturn, sys_rt_sigreturn);
+LO_SYSCALL(rt_sigqueueinfo, sys_rt_sigqueueinfo);
+LO_SYSCALL(rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo);

@@ -113,9 +113,10 @@ sys_rt_sigpending(long set, long size)
 }
 
 struct ksiginfo_ {
-	int	si_signo, si_errno, si_code, pad;
-	int	si_pid, si_uid;
-	char	rest[128 - 24];
+	int	 si_signo, si_errno, si_code, pad;
+	int	 si_pid, si_uid;
+	uint64_t si_value;
+	char	 rest[128 - 32];
 };
 
 static long
@@ -162,6 +163,7 @@ sys_rt_sigtimedwait(long setp, long info, long tsp, long size)
 		si->si_signo = sig;
 		si->si_code = td->sigcode[sig - 1];
 		si->si_pid = 1;
+		si->si_value = td->sigval[sig - 1];
 	}
 	return sig;
 }

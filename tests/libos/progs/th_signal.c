@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t got, depth, maxdepth, calls;
-static volatile int last_signo, last_code;
+static volatile int last_signo, last_code, last_value;
 static volatile uintptr_t handler_sp;
 
 static const char *
@@ -45,6 +45,7 @@ info(int sig, siginfo_t *si, void *uc)
 	got++;
 	last_signo = si->si_signo;
 	last_code = si->si_code;
+	last_value = si->si_value.sival_int;
 }
 
 static void
@@ -141,6 +142,10 @@ main(void)
 	    last_signo, code_name(last_code));
 	kill(getpid(), SIGUSR2);
 	printf("SA_SIGINFO kill: si_code %s\n", code_name(last_code));
+
+	sigqueue(getpid(), SIGUSR2, (union sigval){ .sival_int = 42 });
+	printf("sigqueue: si_code %s, value %d\n", code_name(last_code),
+	    last_value);
 
 	/* masks: blocked signals wait, unblocking delivers */
 	got = 0;
@@ -281,6 +286,10 @@ main(void)
 	    si.si_signo, got);
 	r = sigtimedwait(&set, &si, &ts);
 	printf("sigtimedwait nothing pending: %s\n", r < 0 ? ename(errno) : "got one");
+	sigqueue(getpid(), SIGUSR1, (union sigval){ .sival_int = 7 });
+	r = sigtimedwait(&set, &si, &ts);
+	printf("sigtimedwait of a queued one: %d, code %s, value %d\n", r,
+	    code_name(si.si_code), si.si_value.sival_int);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 
 	/* to another thread */
