@@ -17,7 +17,7 @@ static lo_sysfn		 systab[LO_NSYS];
 static int		 trace_nosys;	/* command line: libos.strace=1 */
 static uint32_t		 unimpl[LO_NSYS + 1];	/* last: out of range */
 volatile int		 lo_sigflag;		/* see signal.c */
-static uint64_t		 restartable[LO_NSYS / 64];	/* SA_RESTART's */
+static lo_sysfn		 rsystab[LO_NSYS];	/* SA_RESTART's (signal.c) */
 static long		 oor_nr;	/* the out-of-range number, -1: several */
 
 void
@@ -36,9 +36,12 @@ lo_syscall_init(void)
 			    (*e)->name);
 		systab[(*e)->nr] = (*e)->fn;
 	}
+	/* calls SA_RESTART restarts leave the fast table for the slow one */
 	for (int i = 0; i < LO_NSYS; i++)
-		if (lo_signal_restart_nr(i))
-			restartable[i >> 6] |= 1ULL << (i & 63);
+		if (systab[i] != NULL && lo_signal_restart_nr(i)) {
+			rsystab[i] = systab[i];
+			systab[i] = NULL;
+		}
 	if (rumpuser_getparam("libos.strace", num, sizeof(num)) == 0 &&
 	    num[0] == '1')
 		trace_nosys = 1;
@@ -64,19 +67,21 @@ nosys(long n)
 }
 
 /*
- * Calls that SA_RESTART restarts after a handler interrupted them (the
- * slow ones; signal.c decides) go through this loop, which keeps the
- * arguments; everything else stays on the short path below.  A sibling
- * call from __tandem_syscall, so the return address is where it was.
+ * What the fast table does not have: calls that SA_RESTART restarts
+ * after a handler interrupted them (the slow ones), in a loop that keeps
+ * the arguments, and unknown numbers.  A sibling call from
+ * __tandem_syscall, so the return address is where it was.
  */
 static long __attribute__((noinline))
-syscall_restartable(long n, long a1, long a2, long a3, long a4, long a5,
-    long a6)
+syscall_slow(long n, long a1, long a2, long a3, long a4, long a5, long a6)
 {
+	lo_sysfn fn;
 	long rv;
 
+	if ((unsigned long)n >= LO_NSYS || (fn = rsystab[n]) == NULL)
+		return nosys(n);
 	do
-		rv = systab[n](a1, a2, a3, a4, a5, a6);
+		rv = fn(a1, a2, a3, a4, a5, a6);
 	while (__builtin_expect(lo_sigflag, 0) &&
 	    lo_signal_deliver_at((uintptr_t *)__builtin_frame_address(0) + 1)
 	    && rv == -EINTR && lo_signal_restart(n));
@@ -93,9 +98,7 @@ __tandem_syscall(long n, long a1, long a2, long a3, long a4, long a5,
 	long rv;
 
 	if ((unsigned long)n >= LO_NSYS || (fn = systab[n]) == NULL)
-		return nosys(n);
-	if (__builtin_expect(restartable[n >> 6] >> (n & 63) & 1, 0))
-		return syscall_restartable(n, a1, a2, a3, a4, a5, a6);
+		return syscall_slow(n, a1, a2, a3, a4, a5, a6);
 	rv = fn(a1, a2, a3, a4, a5, a6);
 	if (__builtin_expect(lo_sigflag, 0))
 		lo_signal_deliver_at((uintptr_t *)__builtin_frame_address(0) +
