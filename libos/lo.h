@@ -173,6 +173,13 @@ int	lo_futex_wake(int *uaddr, int n, uint32_t bitset);
 void	lo_signal_post_process(int sig);
 /* The same with a si_code (SI_KERNEL for the timer; SI_USER above). */
 void	lo_signal_post_process_code(int sig, int code);
+int	lo_signal_post_val(struct lo_thread *, int sig, int code,
+	    uint64_t val);
+struct lo_thread *lo_signal_target(int sig);	/* for a process signal */
+/* ITIMER_REAL (ptimer.c): the time left and interval out (ns; 0 left:
+ * disarmed), a new relative value and interval in (0 disarms). */
+void	lo_itimer_real(uint64_t *left, uint64_t *iv, const uint64_t *nv,
+	    const uint64_t *niv);
 /* sigsuspend/ppoll/pselect: mask `m` until the next delivery, then the
  * mask of before comes back. */
 void	lo_sigmask_temp(uint64_t m);

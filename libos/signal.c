@@ -264,39 +264,57 @@ lo_signal_post(struct lo_thread *td, int sig)
 	post_code(td, sig, SI_USER_);
 }
 
+/* With a si_code and si_value (timers, sigqueue); returns 1 if the
+ * signal was already pending (it merges: a timer counts an overrun). */
+int
+lo_signal_post_val(struct lo_thread *td, int sig, int code, uint64_t val)
+{
+	uint64_t bit = 1ULL << (sig - 1);
+
+	if (td->sigpend & bit)
+		return 1;
+	post_code(td, sig, code);
+	if (td->sigpend & bit)
+		td->sigval[sig - 1] = val;
+	return 0;
+}
+
 /* A process-directed signal: the calling thread if it takes it (as
  * Linux prefers), else the main thread, else any app thread that does
  * not block it, else pending on the main thread (or the first one). */
-void
-lo_signal_post_process_code(int sig, int code)
+struct lo_thread *
+lo_signal_target(int sig)
 {
 	struct lo_thread *td, *cur = (struct lo_thread *)rumpuser_curlwp();
 	struct lo_thread *m = lo_thread_main(), *any = NULL;
 	uint64_t bit = 1ULL << (sig - 1);
 
-	if (cur != NULL && cur->app && !(cur->sigmask & bit)) {
-		post_code(cur, sig, code);
-		return;
-	}
-	if (m->app && !(m->sigmask & bit)) {
-		post_code(m, sig, code);
-		return;
-	}
+	if (cur != NULL && cur->app && !(cur->sigmask & bit))
+		return cur;
+	if (m->app && !(m->sigmask & bit))
+		return m;
 	for (td = lo_threads; td != NULL; td = td->next)
 		if (td->app) {
-			if (!(td->sigmask & bit)) {
-				post_code(td, sig, code);
-				return;
-			}
+			if (!(td->sigmask & bit))
+				return td;
 			if (any == NULL)
 				any = td;
 		}
-	post_code(m->app || any == NULL ? m : any, sig, code);
+	return m->app || any == NULL ? m : any;
+}
+
+void
+lo_signal_post_process_code(int sig, int code)
+{
+	struct lo_thread *td = lo_signal_target(sig);
+
+	post_code(td, sig, code);
 	/* all block it: one may be in sigtimedwait for it, and looks at
 	 * the main thread's pending set when woken */
-	for (td = lo_threads; td != NULL; td = td->next)
-		if (td->app)
-			lo_wait_kick(td);
+	if (td->sigmask & (1ULL << (sig - 1)))
+		for (td = lo_threads; td != NULL; td = td->next)
+			if (td->app)
+				lo_wait_kick(td);
 }
 
 void

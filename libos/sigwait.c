@@ -10,7 +10,6 @@
 #include <tandem/core.h>
 
 #define NS		1000000000ULL
-#define SIGALRM_	14
 #define SIGTERM_	15
 #define SS_ONSTACK_	1
 #define SS_DISABLE_	2
@@ -168,7 +167,7 @@ sys_rt_sigtimedwait(long setp, long info, long tsp, long size)
 	return sig;
 }
 
-/* ---- ITIMER_REAL: one timer thread posts SIGALRM --------------------- */
+/* ---- ITIMER_REAL: ptimer.c's slot 0 posts SIGALRM ---------------------- */
 struct ktimeval {
 	long	tv_sec, tv_usec;
 };
@@ -176,31 +175,7 @@ struct kitimerval {
 	struct ktimeval	it_interval, it_value;
 };
 
-static uint64_t		 real_dl = UINT64_MAX;	/* monotonic ns */
-static uint64_t		 real_iv;
 static struct kitimerval other[2];	/* VIRTUAL, PROF: kept, never fire */
-static struct lo_waitq	 timer_wq;
-static int		 timer_running;
-
-static void *
-timer_body(void *arg)
-{
-	uint64_t now;
-
-	for (;;) {
-		lo_wait(&timer_wq, real_dl);
-		now = lo_now();
-		if (real_dl == UINT64_MAX || now < real_dl)
-			continue;	/* re-armed: look again */
-		if (real_iv != 0) {
-			while (real_dl <= now)	/* overruns fold into one */
-				real_dl += real_iv;
-		} else
-			real_dl = UINT64_MAX;
-		lo_signal_post_process_code(SIGALRM_, 0x80);	/* SI_KERNEL */
-	}
-	return NULL;
-}
 
 static int
 tv_ns(const struct ktimeval *tv, uint64_t *ns)
@@ -223,15 +198,11 @@ ns_tv(uint64_t ns, struct ktimeval *tv)
 static void
 real_get(struct kitimerval *o)
 {
-	uint64_t now = lo_now(), left;
+	uint64_t left, iv;
 
-	ns_tv(real_iv, &o->it_interval);
-	if (real_dl == UINT64_MAX) {
-		ns_tv(0, &o->it_value);
-		return;
-	}
-	left = real_dl > now ? real_dl - now : 0;
-	if (left < 1000)
+	lo_itimer_real(&left, &iv, NULL, NULL);
+	ns_tv(iv, &o->it_interval);
+	if (left != 0 && left < 1000)
 		left = 1000;	/* armed: never reported as 0 (Linux too) */
 	ns_tv(left, &o->it_value);
 }
@@ -260,17 +231,8 @@ sys_setitimer(long which, long newp, long oldp)
 	}
 	if (o != NULL)
 		real_get(o);
-	if (n == NULL)
-		return 0;
-	real_iv = iv;
-	real_dl = v == 0 ? UINT64_MAX : lo_now() + v;
-	if (!timer_running && real_dl != UINT64_MAX) {
-		if (rumpuser_thread_create(timer_body, NULL, "itimer", 0, 0,
-		    -1, NULL) != 0)
-			return -ENOMEM;
-		timer_running = 1;
-	}
-	lo_wakeup(&timer_wq, 0);
+	if (n != NULL)
+		lo_itimer_real(NULL, NULL, &v, &iv);
 	return 0;
 }
 
