@@ -13,6 +13,7 @@
 #define RELEASE		"6.1.0-tandem"	/* Linux ABI level, and who we are */
 
 static char	hostname[__NEW_UTS_LEN + 1];
+static int	hostname_known;		/* fetched or set (may be "") */
 static char	domainname[__NEW_UTS_LEN + 1] = "(none)";
 
 static void
@@ -33,9 +34,10 @@ sys_uname(long p)
 
 	if (LO_BADPTR(p))
 		return -EFAULT;
-	if (hostname[0] == '\0' && rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME,
+	if (!hostname_known && rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME,
 	    hostname, sizeof(hostname)) != 0)
 		copyname(hostname, "tandem");
+	hostname_known = 1;
 	memset(u, 0, sizeof(*u));
 	copyname(u->sysname, "Linux");
 	copyname(u->nodename, hostname);
@@ -62,8 +64,11 @@ setname(char *dst, long name, long len)
 static long
 sys_sethostname(long name, long len)
 {
+	long rv = setname(hostname, name, len);
 
-	return setname(hostname, name, len);
+	if (rv == 0)
+		hostname_known = 1;
+	return rv;
 }
 
 static long

@@ -32,6 +32,8 @@ else
 	    "clone \(fork-like\): -1 ENOSYS"; do
 		expect_line "extra-thr: $(echo "${c%%:*}" | tr -d '\\') fails with ENOSYS" "$LOG" "^$c\$"
 	done
+	expect_line "extra-thr: sethostname shows in uname" "$LOG" \
+	    '^sethostname: 0, nodename=th-nosys$'
 fi
 
 # SIGTERM with a handler that exits 0: the guest's status is the app's

@@ -13,7 +13,8 @@ T=$B/tests/libos-xen
 mkdir -p "$T"
 R=$B/tests/libos		# the references of tests/libos/run.sh
 
-progs=(th_pthread th_futex th_signal th_alarm th_fpu th_cancel th_clock)
+progs=(th_pthread th_futex th_signal th_alarm th_fpu th_cancel th_clock th_timer
+    th_sched th_many)
 for ty in pv pvh; do
 	for p in "${progs[@]}"; do
 		XEN_TIMEOUT=60 xen_job "$p-$ty" $ty "$B/img/lo-$p.img"

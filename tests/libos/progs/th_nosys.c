@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -50,6 +51,11 @@ main(int argc, char **argv)
 		printf("posix_spawn: %s\n", ename(r));
 		r = (int)syscall(SYS_clone, 0x11, 0, 0, 0, 0);
 		printf("clone (fork-like): %d %s\n", r, ename(errno));
+		/* the host name is the guest's own to set */
+		struct utsname u;
+		r = sethostname("th-nosys", 8);
+		uname(&u);
+		printf("sethostname: %d, nodename=%s\n", r, u.nodename);
 	}
 	printf("still alive\n");
 	return 0;
