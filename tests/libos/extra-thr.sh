@@ -36,6 +36,21 @@ else
 	    '^sethostname: 0, nodename=th-nosys$'
 fi
 
+# getrandom without any entropy source (QEMU's default CPU has no RDRAND
+# and no rng device is attached): GRND_NONBLOCK says EAGAIN, never blocks
+thr_img=$B/img/lo-th_random.img
+if [ -f "$thr_img" ]; then
+	TIMEOUT=30 boot thr-random-none pc "$thr_img" nonblock
+	expect_rc "extra-thr: getrandom without entropy, status" 0
+	if grep -q 'no strong entropy source' "$LOG"; then
+		expect_line "extra-thr: GRND_NONBLOCK without entropy: EAGAIN" \
+		    "$LOG" '^NONBLOCK: EAGAIN$'
+	else
+		expect_line "extra-thr: GRND_NONBLOCK with entropy: bytes" \
+		    "$LOG" '^NONBLOCK: 16$'
+	fi
+fi
+
 # SIGTERM with a handler that exits 0: the guest's status is the app's
 # (what `xl shutdown` relies on); without one: 143 (th_sigterm)
 thr_img=$B/img/lo-th_sigterm.img
