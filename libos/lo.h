@@ -74,6 +74,21 @@ struct lo_thread {
 	struct lo_waiter *waiting;	/* in lo_wait(), else NULL */
 	char		 name[16];	/* prctl(PR_SET_NAME) */
 	struct lo_thread *next;		/* all threads */
+	/* threads, time, signals (h-thr: clone.c, time.c, signal.c) */
+	int		 app;		/* main or made by clone (not a kthread) */
+	uint64_t	 ksp;		/* clone: the core stack to exit on */
+	uint64_t	 start_ns;	/* lo_now() at creation */
+	uint64_t	 blocked_ns;	/* time spent in lo_twait() */
+	uintptr_t	 alt_sp;	/* sigaltstack */
+	size_t		 alt_size;
+	int		 alt_flags;	/* SS_DISABLE, SS_AUTODISARM */
+	int		 on_alt;	/* (unused: see lo_on_altstack) */
+	uint64_t	 saved_mask;	/* sigsuspend: restore after delivery */
+	int		 restore_mask;
+	int		 intr_restart;	/* last delivery: all SA_RESTART */
+	uintptr_t	 robust;	/* set_robust_list */
+	signed char	 sigcode[64];	/* si_code of each pending signal */
+	uint64_t	 sigval[64];	/* si_value of each (sigqueue) */
 };
 
 struct lo_thread *lo_curthread(void);
@@ -140,10 +155,45 @@ void	lo_syscall_report(void);
 void	lo_signal_raise(int sig);
 /* Runs handlers of pending unblocked signals; 1 if one ran (-EINTR). */
 int	lo_signal_deliver(void);
+/* The same at the end of a system call whose return address is at
+ * *retslot: a handler may change it through its ucontext's RIP (musl's
+ * cancellation does). */
+int	lo_signal_deliver_at(uintptr_t *retslot);
 int	lo_signal_pending(void);
 void	lo_signal_post(struct lo_thread *, int sig);
 extern struct lo_thread *lo_threads;	/* all of them */
 int	lo_thread_newtid(void);
+
+/* ---- threads, time, signals (h-thr) ----------------------------------
+ * lo_twait: lo_wait that also accounts blocked time for the CPU clocks. */
+int	lo_twait(struct lo_waitq *, uint64_t deadline);
+/* Wakes up to n futex waiters on uaddr (bitset: FUTEX_BITSET_MATCH_ANY
+ * for all); returns how many. */
+int	lo_futex_wake(int *uaddr, int n, uint32_t bitset);
+/* A signal for the process (timer, shutdown): to the first app thread
+ * that does not block it, else pending on the main thread. */
+void	lo_signal_post_process(int sig);
+/* The same with a si_code (SI_KERNEL for the timer; SI_USER above). */
+void	lo_signal_post_process_code(int sig, int code);
+int	lo_signal_post_val(struct lo_thread *, int sig, int code,
+	    uint64_t val);
+struct lo_thread *lo_signal_target(int sig);	/* for a process signal */
+/* ITIMER_REAL (ptimer.c): the time left and interval out (ns; 0 left:
+ * disarmed), a new relative value and interval in (0 disarms). */
+void	lo_itimer_real(uint64_t *left, uint64_t *iv, const uint64_t *nv,
+	    const uint64_t *niv);
+/* sigsuspend/ppoll/pselect: mask `m` until the next delivery, then the
+ * mask of before comes back. */
+void	lo_sigmask_temp(uint64_t m);
+/* Syscall exit after -EINTR: 1 if call `nr` is to be restarted
+ * (every handler that ran had SA_RESTART and nr is restartable). */
+int	lo_signal_restart(long nr);
+int	lo_signal_restart_nr(long nr);	/* nr is one SA_RESTART restarts */
+struct lo_thread *lo_thread_main(void);
+int	lo_on_altstack(struct lo_thread *);	/* sp is on its sigaltstack */
+void	lo_thread_setname(struct lo_thread *, const char *);
+uint64_t lo_thread_cpu_ns(struct lo_thread *);
+uint64_t lo_process_cpu_ns(void);
 
 /* ---- errno translation (rumpuser speaks NetBSD numbers) -------------- */
 int	lo_errno_from_rump(int);

@@ -272,6 +272,8 @@ td_app_main(int argc, char **argv)
 	}
 
 	random_bytes();
+	/* the main thread's name, as Linux's comm: argv[0]'s basename */
+	lo_thread_setname(lo_thread_main(), av.n > 0 ? av.v[0] : "app");
 	tls_phdrs(&ph, &nph);
 	/* argv, NULL, envp, NULL, auxv: the layout musl walks */
 	n = av.n + 1 + env.n + 1 + 2 * 16;

@@ -17,6 +17,8 @@ static lo_sysfn		 systab[LO_NSYS];
 static int		 trace_nosys;	/* command line: libos.strace=1 */
 static uint32_t		 unimpl[LO_NSYS + 1];	/* last: out of range */
 volatile int		 lo_sigflag;		/* see signal.c */
+static lo_sysfn		 rsystab[LO_NSYS];	/* SA_RESTART's (signal.c) */
+static long		 oor_nr;	/* the out-of-range number, -1: several */
 
 void
 lo_syscall_init(void)
@@ -34,6 +36,12 @@ lo_syscall_init(void)
 			    (*e)->name);
 		systab[(*e)->nr] = (*e)->fn;
 	}
+	/* calls SA_RESTART restarts leave the fast table for the slow one */
+	for (int i = 0; i < LO_NSYS; i++)
+		if (systab[i] != NULL && lo_signal_restart_nr(i)) {
+			rsystab[i] = systab[i];
+			systab[i] = NULL;
+		}
 	if (rumpuser_getparam("libos.strace", num, sizeof(num)) == 0 &&
 	    num[0] == '1')
 		trace_nosys = 1;
@@ -46,10 +54,38 @@ nosys(long n)
 	char num[24];
 
 	unimpl[(unsigned long)n < LO_NSYS ? n : LO_NSYS]++;
+	if ((unsigned long)n >= LO_NSYS) {	/* name it if it is only one */
+		if (unimpl[LO_NSYS] == 1)
+			oor_nr = n;
+		else if (oor_nr != n)
+			oor_nr = -1;
+	}
 	if (trace_nosys)
 		lo_printf("tandem: libos: unimplemented syscall %s\n",
 		    lo_utoa(num, (uint64_t)n, 10));
 	return -ENOSYS;
+}
+
+/*
+ * What the fast table does not have: calls that SA_RESTART restarts
+ * after a handler interrupted them (the slow ones), in a loop that keeps
+ * the arguments, and unknown numbers.  A sibling call from
+ * __tandem_syscall, so the return address is where it was.
+ */
+static long __attribute__((noinline))
+syscall_slow(long n, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	lo_sysfn fn;
+	long rv;
+
+	if ((unsigned long)n >= LO_NSYS || (fn = rsystab[n]) == NULL)
+		return nosys(n);
+	do
+		rv = fn(a1, a2, a3, a4, a5, a6);
+	while (__builtin_expect(lo_sigflag, 0) &&
+	    lo_signal_deliver_at((uintptr_t *)__builtin_frame_address(0) + 1)
+	    && rv == -EINTR && lo_signal_restart(n));
+	return rv;
 }
 
 /* The hot path: a bounds check, a load, an indirect call; signals are
@@ -62,10 +98,11 @@ __tandem_syscall(long n, long a1, long a2, long a3, long a4, long a5,
 	long rv;
 
 	if ((unsigned long)n >= LO_NSYS || (fn = systab[n]) == NULL)
-		return nosys(n);
+		return syscall_slow(n, a1, a2, a3, a4, a5, a6);
 	rv = fn(a1, a2, a3, a4, a5, a6);
 	if (__builtin_expect(lo_sigflag, 0))
-		lo_signal_deliver();
+		lo_signal_deliver_at((uintptr_t *)__builtin_frame_address(0) +
+		    1);
 	return rv;
 }
 
@@ -87,6 +124,8 @@ lo_syscall_report(void)
 			lo_printf(" %s(%d)", lo_sysnames[i], i);
 		else if (i < LO_NSYS)
 			lo_printf(" nr%d", i);
+		else if (oor_nr >= 0)
+			lo_printf(" nr%s", lo_utoa(num, (uint64_t)oor_nr, 10));
 		else
 			lo_printf(" out-of-range");
 		lo_printf(" x%s", lo_utoa(num, unimpl[i], 10));

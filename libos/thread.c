@@ -9,12 +9,18 @@
 static struct lo_thread	 main_thread;
 struct lo_thread	*lo_threads = &main_thread;
 static int		 next_tid = 2;	/* the main thread is 1 */
+static int		 napp;		/* app threads alive */
+static uint64_t		 dead_cpu_ns;	/* CPU time of the threads gone */
 
 void
 lo_thread_init(void)
 {
 
 	main_thread.tid = 1;
+	main_thread.app = 1;
+	main_thread.alt_flags = 2;	/* SS_DISABLE */
+	main_thread.start_ns = lo_now();
+	napp = 1;
 	memcpy(main_thread.name, "main", 5);
 	rumpuser_curlwpop(RUMPUSER_LWP_SET, (struct lwp *)&main_thread);
 }
@@ -43,6 +49,77 @@ lo_thread_newtid(void)
 {
 
 	return next_tid++;
+}
+
+struct lo_thread *
+lo_thread_main(void)
+{
+
+	return &main_thread;
+}
+
+/* A new app thread (clone.c) joins the list. */
+void
+lo_thread_link(struct lo_thread *td)
+{
+
+	td->next = lo_threads;
+	lo_threads = td;
+	napp++;
+}
+
+/* An app thread leaves; returns how many app threads are left. */
+int
+lo_thread_unlink(struct lo_thread *td)
+{
+	struct lo_thread **pp;
+
+	for (pp = &lo_threads; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == td) {
+			*pp = td->next;
+			break;
+		}
+	if (td->app) {
+		dead_cpu_ns += lo_thread_cpu_ns(td);
+		td->app = 0;
+		napp--;
+	}
+	return napp;
+}
+
+/*
+ * CPU time, approximated: a thread's time since it started minus the
+ * time it spent blocked in libos's waits (lo_twait: futexes, sleeps,
+ * signal waits).  Time spent runnable while another thread ran counts
+ * too: there is no per-switch accounting below libos.
+ */
+uint64_t
+lo_thread_cpu_ns(struct lo_thread *td)
+{
+	uint64_t t = lo_now() - td->start_ns;
+
+	return t > td->blocked_ns ? t - td->blocked_ns : 0;
+}
+
+uint64_t
+lo_process_cpu_ns(void)
+{
+	struct lo_thread *td;
+	uint64_t t = dead_cpu_ns, now = lo_now(), first = now;
+
+	/* the sum over threads, but never more than the wall time since
+	 * the first of them started (one CPU) */
+	for (td = lo_threads; td != NULL; td = td->next)
+		if (td->app) {
+			t += lo_thread_cpu_ns(td);
+			if (td->start_ns < first)
+				first = td->start_ns;
+		}
+	if (main_thread.start_ns < first)
+		first = main_thread.start_ns;
+	if (t > now - first)
+		t = now - first;
+	return t;
 }
 
 static long

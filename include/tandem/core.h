@@ -130,7 +130,9 @@ void	 td_exit(int status) TD_NORETURN;
  * hypervisor asks the guest to stop (Xen `xl shutdown` / `xl reboot`,
  * reason "poweroff" / "reboot").  Its return value becomes the exit
  * status; disks are flushed after it returns and before the guest ends.
- * Without it the status is 0. */
+ * Without it the status is 0.  It need not return: libos's posts
+ * SIGTERM to the app, whose exit (its own status; 143 by SIGTERM's
+ * default action) ends the guest -- with the reboot/poweroff asked. */
 int	 td_app_shutdown(const char *reason) __attribute__((weak));
 
 /* ---- the app ------------------------------------------------------- */

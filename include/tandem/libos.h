@@ -40,6 +40,13 @@ typedef long ssize_t;
 long	__tandem_syscall(long nr, long a1, long a2, long a3, long a4,
 	    long a5, long a6);
 
+/* Posts SIGTERM to the app (its default action ends the guest with 143;
+ * a handler may exit cleanly).  Thread context, never an interrupt
+ * handler; returns at once.  For platform paths that ask the app to stop
+ * (the ACPI power button); a waiting, bounded version for hypervisor
+ * requests is core's td_app_shutdown(), which libos defines. */
+void	lo_shutdown_request(void);
+
 /* ==== waiting ========================================================
  * A wait queue is where things that change readiness (a pipe gaining
  * data, a socket's peer closing, a timer expiring) announce it.  Waiters
@@ -235,6 +242,9 @@ void	lo_unmount_all(void);
  *   td_thread_set_fsbase/get_fsbase  the TLS pointer of app threads
  *   td_cons_write                    console output of a whole buffer
  *                                    (rumpuser_putchar is per byte)
+ *   td_page_nfree                    free memory for sysinfo(2)
+ *   td_app_shutdown (libos, weak)    xl shutdown: SIGTERM to the app, its
+ *                                    exit status ends the guest (sigwait.c)
  *   td_app_main (defined by libos)   core's hook to start the app
  *   td_param_at, td_app_args_given   the command line's env.K=V words and
  *                                    whether it gave app arguments

@@ -49,11 +49,12 @@ shut_down(const char *reason, unsigned xreason)
 
 	td_printf("tandem: shutdown requested by the toolstack (%s)\n",
 	    reason);
+	/* first: the app's own exit may end the guest from here on */
+	xen_exit_reason = xreason;
 	if (td_app_shutdown != NULL)
 		status = td_app_shutdown(reason);
 	for (i = 0; i < nhooks; i++)
 		hooks[i]();
-	xen_exit_reason = xreason;
 	td_exit(status);
 }
 

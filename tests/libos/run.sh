@@ -13,8 +13,11 @@
 #                          pv pvh in the Xen tier, tests/xen/libos.sh)
 #   /* TIMEOUT: 120 */     per boot, seconds (default 60)
 #   /* ENV: K=V */         set in both environments (one per line)
-# Without PROG arguments, tests/libos/extra.sh adds the checks that are
-# not differential (corrupt root, mount words, read-only root ...).
+#   /* BOOT: --cpu max */  extra launcher options for the Tandem boots
+# Without PROG arguments, tests/libos/extra*.sh add the checks that are
+# not differential (corrupt root, mount words, unimplemented-call report
+# ...), tests/libos/autotools.sh builds GNU hello, and image-checks.sh
+# inspects the images.
 # Prints "N passed, N failed"; exits non-zero on failure.
 set -u
 cd "$(dirname "$0")/../.."
@@ -25,6 +28,8 @@ mkdir -p "$T/native"
 . tests/boot/lib.sh
 
 progs=("$@")
+all=0
+[ ${#progs[@]} -gt 0 ] || all=1
 [ ${#progs[@]} -gt 0 ] ||
     progs=($(ls tests/libos/progs/*.c | sed 's|.*/||; s|\.c$||'))
 
@@ -41,6 +46,7 @@ for p in "${progs[@]}"; do
 	want=$(field STATUS "$src")
 	machines=$(field MACHINES "$src")
 	to=$(field TIMEOUT "$src")
+	read -r -a BOOT_OPTS <<< "$(field BOOT "$src")"
 	envs=()
 	while read -r e; do [ -n "$e" ] && envs+=("$e"); done < <(field ENV "$src")
 	# the reference: musl on Linux, in a scratch directory
@@ -105,6 +111,7 @@ done
 . tests/libos/image-checks.sh "$B"
 # the checks that are not differential (corrupt root, mount words ...)
 # when the whole suite runs
-[ $# -eq 0 ] && . tests/libos/extra.sh
-[ $# -eq 0 ] && . tests/libos/autotools.sh
+[ "$all" = 1 ] && . tests/libos/extra.sh
+[ "$all" = 1 ] && . tests/libos/extra-thr.sh
+[ "$all" = 1 ] && . tests/libos/autotools.sh
 summary

@@ -1,0 +1,289 @@
+/*
+ * futex.c -- futex(2): wait queues keyed by address.
+ *
+ * One address space: private and shared futexes are the same thing, and
+ * the key is the address itself.  A waiter sits in the bucket of its
+ * address with its own wait queue; a wake takes it off the bucket, marks
+ * it and wakes its queue, so "how many were woken" is exact and a
+ * requeue only moves entries between buckets.  Threads are cooperative
+ * on one CPU: nothing runs between the check of *uaddr and the waiter
+ * going onto its bucket, which is the atomicity futex promises.
+ */
+#include "lo.h"
+#include <linux/futex.h>
+#include <linux/time_types.h>
+
+#define NBUCKET		64
+
+struct fwaiter {
+	struct fwaiter	*next, *prev;
+	int		*uaddr;
+	uint32_t	 bitset;
+	int		 woken;
+	struct lo_waitq	 wq;
+};
+
+static struct fwaiter *buckets[NBUCKET];
+
+static struct fwaiter **
+bucket(int *uaddr)
+{
+	uintptr_t a = (uintptr_t)uaddr;
+
+	return &buckets[((a >> 2) ^ (a >> 9) ^ (a >> 17)) % NBUCKET];
+}
+
+static void
+fw_insert(struct fwaiter *w)
+{
+	struct fwaiter **b = bucket(w->uaddr), *p;
+
+	/* at the tail: wakes go in arrival order */
+	w->next = NULL;
+	if (*b == NULL) {
+		w->prev = NULL;
+		*b = w;
+		return;
+	}
+	for (p = *b; p->next != NULL; p = p->next)
+		;
+	p->next = w;
+	w->prev = p;
+}
+
+static void
+fw_remove(struct fwaiter *w)
+{
+	struct fwaiter **b = bucket(w->uaddr);
+
+	if (w->prev != NULL)
+		w->prev->next = w->next;
+	else
+		*b = w->next;
+	if (w->next != NULL)
+		w->next->prev = w->prev;
+	w->next = w->prev = NULL;
+}
+
+int
+lo_futex_wake(int *uaddr, int n, uint32_t bitset)
+{
+	struct fwaiter *w, *next;
+	int k = 0;
+
+	for (w = *bucket(uaddr); w != NULL && k < n; w = next) {
+		next = w->next;
+		if (w->uaddr != uaddr || !(w->bitset & bitset))
+			continue;
+		fw_remove(w);
+		w->woken = 1;
+		lo_wakeup(&w->wq, 0);
+		k++;
+	}
+	return k;
+}
+
+/* Moves up to n waiters of uaddr to uaddr2; returns how many. */
+static int
+requeue(int *uaddr, int *uaddr2, int n)
+{
+	struct fwaiter *w, *next;
+	int k = 0;
+
+	for (w = *bucket(uaddr); w != NULL && k < n; w = next) {
+		next = w->next;
+		if (w->uaddr != uaddr)
+			continue;
+		fw_remove(w);
+		w->uaddr = uaddr2;
+		fw_insert(w);
+		k++;
+	}
+	return k;
+}
+
+/* A timespec to an absolute monotonic deadline. */
+static int
+deadline_of(const struct __kernel_timespec *ts, int absolute, int realtime,
+    uint64_t *dl)
+{
+	uint64_t now = lo_now(), ns;
+	int64_t sec;
+	long nsec;
+
+	if (ts == NULL) {
+		*dl = UINT64_MAX;
+		return 0;
+	}
+	if (LO_BADPTR(ts))
+		return -EFAULT;
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	if ((uint64_t)ts->tv_sec > UINT64_MAX / 1000000000ULL / 2)
+		ns = UINT64_MAX / 2;
+	else
+		ns = (uint64_t)ts->tv_sec * 1000000000ULL +
+		    (uint64_t)ts->tv_nsec;
+	if (!absolute) {
+		*dl = now + ns;
+		return 0;
+	}
+	if (realtime) {		/* the wall clock's distance, from now */
+		rumpuser_clock_gettime(RUMPUSER_CLOCK_RELWALL, &sec, &nsec);
+		uint64_t w = (uint64_t)sec * 1000000000ULL + (uint64_t)nsec;
+		*dl = ns > w ? now + (ns - w) : now;
+		return 0;
+	}
+	*dl = ns;
+	return 0;
+}
+
+static long
+futex_wait(int *uaddr, int val, const struct __kernel_timespec *ts,
+    int absolute, int realtime, uint32_t bitset)
+{
+	struct fwaiter w;
+	uint64_t dl;
+	int rv;
+
+	if (bitset == 0)
+		return -EINVAL;
+	if ((rv = deadline_of(ts, absolute, realtime, &dl)) != 0)
+		return rv;
+	if (*(volatile int *)uaddr != val)
+		return -EAGAIN;
+	w.uaddr = uaddr;
+	w.bitset = bitset;
+	w.woken = 0;
+	lo_waitq_init(&w.wq);
+	fw_insert(&w);
+	do
+		rv = lo_twait(&w.wq, dl);
+	while (rv == 0 && !w.woken);
+	if (w.woken)
+		return 0;	/* a wake that raced a timeout or signal wins */
+	fw_remove(&w);
+	return rv == -ETIMEDOUT ? -ETIMEDOUT : -EINTR;
+}
+
+/* FUTEX_WAKE_OP: *uaddr2 op= oparg, wake on uaddr, and on uaddr2 too if
+ * the old value compares as told. */
+static long
+futex_wake_op(int *uaddr, int n, int n2, int *uaddr2, uint32_t code)
+{
+	int op = (code >> 28) & 0xf, cmp = (code >> 24) & 0xf;
+	int oparg = (int)(code << 8) >> 20, cmparg = (int)(code << 20) >> 20;
+	int old, k, hit;
+
+	if (LO_BADPTR(uaddr2))
+		return -EFAULT;
+	if (op & FUTEX_OP_OPARG_SHIFT) {
+		if (oparg < 0 || oparg > 31)
+			return -EINVAL;
+		oparg = 1 << oparg;
+	}
+	old = *uaddr2;
+	switch (op & 7) {
+	case FUTEX_OP_SET:	*uaddr2 = oparg;	break;
+	case FUTEX_OP_ADD:	*uaddr2 = old + oparg;	break;
+	case FUTEX_OP_OR:	*uaddr2 = old | oparg;	break;
+	case FUTEX_OP_ANDN:	*uaddr2 = old & ~oparg;	break;
+	case FUTEX_OP_XOR:	*uaddr2 = old ^ oparg;	break;
+	default:		return -ENOSYS;
+	}
+	switch (cmp) {
+	case FUTEX_OP_CMP_EQ:	hit = old == cmparg;	break;
+	case FUTEX_OP_CMP_NE:	hit = old != cmparg;	break;
+	case FUTEX_OP_CMP_LT:	hit = old < cmparg;	break;
+	case FUTEX_OP_CMP_LE:	hit = old <= cmparg;	break;
+	case FUTEX_OP_CMP_GT:	hit = old > cmparg;	break;
+	case FUTEX_OP_CMP_GE:	hit = old >= cmparg;	break;
+	default:		return -ENOSYS;
+	}
+	k = lo_futex_wake(uaddr, n, FUTEX_BITSET_MATCH_ANY);
+	if (hit)
+		k += lo_futex_wake(uaddr2, n2, FUTEX_BITSET_MATCH_ANY);
+	return k;
+}
+
+static long
+sys_futex(long a, long op, long val, long ts, long a2, long val3)
+{
+	int *uaddr = (int *)a, *uaddr2 = (int *)a2;
+	int cmd = (int)op & FUTEX_CMD_MASK;
+	int rt = (op & FUTEX_CLOCK_REALTIME) != 0;
+	int n;
+
+	if (LO_BADPTR(uaddr) || ((uintptr_t)uaddr & 3) != 0)
+		return LO_BADPTR(uaddr) ? -EFAULT : -EINVAL;
+	if (rt && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
+		return -ENOSYS;
+	switch (cmd) {
+	case FUTEX_WAIT:
+		return futex_wait(uaddr, (int)val, (const void *)ts, 0, 0,
+		    FUTEX_BITSET_MATCH_ANY);
+	case FUTEX_WAIT_BITSET:
+		return futex_wait(uaddr, (int)val, (const void *)ts, 1, rt,
+		    (uint32_t)val3);
+	case FUTEX_WAKE:
+		return lo_futex_wake(uaddr, (int)val, FUTEX_BITSET_MATCH_ANY);
+	case FUTEX_WAKE_BITSET:
+		if ((uint32_t)val3 == 0)
+			return -EINVAL;
+		return lo_futex_wake(uaddr, (int)val, (uint32_t)val3);
+	case FUTEX_CMP_REQUEUE:
+		if (*(volatile int *)uaddr != (int)val3)
+			return -EAGAIN;
+		/* FALLTHROUGH */
+	case FUTEX_REQUEUE:
+		/* the 4th argument is a count here, not a timeout */
+		if ((int)val < 0 || (int)ts < 0)
+			return -EINVAL;
+		if (LO_BADPTR(uaddr2))
+			return -EFAULT;
+		n = lo_futex_wake(uaddr, (int)val, FUTEX_BITSET_MATCH_ANY);
+		if (uaddr2 == uaddr)
+			return n;
+		return n + requeue(uaddr, uaddr2, (int)ts);
+	case FUTEX_WAKE_OP:
+		return futex_wake_op(uaddr, (int)val, (int)ts, uaddr2,
+		    (uint32_t)val3);
+	default:		/* PI futexes: no priorities here */
+		return -ENOSYS;
+	}
+}
+
+/* The robust list is walked by the kernel when a thread dies holding a
+ * robust mutex.  Threads here die only through musl's own exit, which
+ * walks it itself; the head is only kept to be given back. */
+static long
+sys_set_robust_list(long head, long len)
+{
+
+	if (len != 24)		/* sizeof(struct robust_list_head) */
+		return -EINVAL;
+	lo_curthread()->robust = (uintptr_t)head;
+	return 0;
+}
+
+static long
+sys_get_robust_list(long pid, long headp, long lenp)
+{
+
+	struct lo_thread *td;
+
+	for (td = lo_threads; td != NULL; td = td->next)
+		if (td->tid == (pid != 0 ? pid : lo_curthread()->tid))
+			break;
+	if (td == NULL)
+		return -ESRCH;
+	if (LO_BADPTR(headp) || LO_BADPTR(lenp))
+		return -EFAULT;
+	*(long *)headp = (long)td->robust;
+	*(long *)lenp = 24;
+	return 0;
+}
+
+LO_SYSCALL(futex, sys_futex);
+LO_SYSCALL(set_robust_list, sys_set_robust_list);
+LO_SYSCALL(get_robust_list, sys_get_robust_list);
