@@ -116,10 +116,11 @@ $(BUILD)/gen/sysnames.h: libos/gensysnames.sh
 $(BUILD)/lo/libos/%.c.o: libos/%.c $(BUILD)/gen/sysnames.h | deps-ok
 	@mkdir -p $(dir $@); echo "  CC      $<"
 	@$(CC) $(LOCFLAGS) -MMD -MP -c $< -o $@
-# The VFS is cold next to the data it moves: size over speed (-Os saves
-# ~8 KiB of the image, whose budget for a hello is 200 KiB).
-$(patsubst %,$(BUILD)/lo/libos/%.c.o,vfs vfs_file rootfs tmpfs devfs \
-    sys_file sys_fileio sys_dir sys_mount): LOCFLAGS += -Os
+# libos is cold next to the data it moves: size over speed (-Os keeps a
+# hello image within its 200 KiB budget), except the hot paths every
+# system call and every read/write take.
+LOHOT	:= syscall fd wait
+$(filter-out $(patsubst %,$(BUILD)/lo/libos/%.c.o,$(LOHOT)),$(LOOBJ)): LOCFLAGS += -Os
 $(BUILD)/lib/libos.a: $(LOOBJ)
 	@mkdir -p $(dir $@)
 	@echo "  AR      $@"; rm -f $@; $(AR) rcs $@ $^

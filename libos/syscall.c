@@ -106,6 +106,20 @@ __tandem_syscall(long n, long a1, long a2, long a3, long a4, long a5,
 	return rv;
 }
 
+/* The name of call nr from the packed table, or NULL. */
+static const char *
+sysname(int nr)
+{
+	const char *p = lo_sysnames;
+	int i;
+
+	if (nr < 0 || nr >= LO_NSYSNAMES)
+		return NULL;
+	for (i = 0; i < nr; i++)
+		p += strlen(p) + 1;
+	return *p != '\0' ? p : NULL;
+}
+
 /* "tandem: unimplemented syscalls: name(nr) xCOUNT ..." or nothing. */
 void
 lo_syscall_report(void)
@@ -119,9 +133,8 @@ lo_syscall_report(void)
 		if (!any)
 			lo_printf("tandem: unimplemented syscalls:");
 		any = 1;
-		if (i < LO_NSYS && i < (int)(sizeof(lo_sysnames) /
-		    sizeof(lo_sysnames[0])) && lo_sysnames[i] != NULL)
-			lo_printf(" %s(%d)", lo_sysnames[i], i);
+		if (i < LO_NSYS && sysname(i) != NULL)
+			lo_printf(" %s(%d)", sysname(i), i);
 		else if (i < LO_NSYS)
 			lo_printf(" nr%d", i);
 		else if (oor_nr >= 0)

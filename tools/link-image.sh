@@ -19,7 +19,7 @@ lnk() {
 objs=("$@")
 # --whole-archive for libtandem so that every platform is always in.
 objs=("${objs[@]:0:$((${#objs[@]}-1))}" --whole-archive "${objs[-1]}" --no-whole-archive)
-printf '\t.section .tdsyms, "a"\n\t.balign 8\n\t.globl td_symtab_n, td_symtab_addr, td_symtab_name\ntd_symtab_n: .quad 0\ntd_symtab_addr:\ntd_symtab_name:\n\t.section .note.GNU-stack, "", @progbits\n' > "$work.0.S"
+printf '\t.section .tdsyms, "a"\n\t.balign 8\n\t.globl td_symtab_n, td_symtab_addr, td_symtab_name, td_symtab_str\ntd_symtab_n: .quad 0\ntd_symtab_addr:\ntd_symtab_name:\ntd_symtab_str:\n\t.section .note.GNU-stack, "", @progbits\n' > "$work.0.S"
 gcc -c "$work.0.S" -o "$work.0.o"
 lnk "$work.0.o" "$work.1.elf"
 for pass in 1 2; do

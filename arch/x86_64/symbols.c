@@ -7,9 +7,12 @@
 #include <tandem/arch.h>
 #include <tandem/core.h>
 
+/* sorted addresses (images live below 4 GiB) and name offsets into
+ * td_symtab_str, as tools/mksyms.sh writes them */
 extern const uint64_t td_symtab_n;
-extern const uint64_t td_symtab_addr[];
-extern const char *const td_symtab_name[];
+extern const uint32_t td_symtab_addr[];
+extern const uint32_t td_symtab_name[];
+extern const char td_symtab_str[];
 extern char _image_start[], _etext[];
 extern char boot_stack[], boot_stack_top[];
 
@@ -30,7 +33,7 @@ arch_symbolize(uint64_t addr, uint64_t *offp)
 			hi = mid;
 	}
 	*offp = addr - td_symtab_addr[lo];
-	return td_symtab_name[lo];
+	return td_symtab_str + td_symtab_name[lo];
 }
 
 /* A frame pointer is followed only while it points into mapped memory
