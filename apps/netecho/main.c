@@ -232,7 +232,7 @@ do_out(struct conn *c)
 {
 	unsigned len = sizeof(int);
 	int err = 0, m;
-	char msg[320];
+	char msg[320], *sp;
 	long n;
 
 	m = lsock_poll(c->s);
@@ -256,8 +256,8 @@ do_out(struct conn *c)
 	if (n == -LX_EAGAIN && c->llen < sizeof(c->line) - 1)
 		return;
 	c->line[c->llen] = '\0';
-	if ((len = (unsigned)strcspn(c->line, "\n")) < c->llen)
-		c->line[len] = '\0';
+	if ((sp = strchr(c->line, '\n')) != NULL)
+		*sp = '\0';
 	snprintf(msg, sizeof(msg), "connect ok %zu: %s\n", c->llen, c->line);
 	reply(c->ctl, msg);
 	conn_free(c);
