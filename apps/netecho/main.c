@@ -9,6 +9,7 @@
  *   port+12  source (sends a byte pattern until the peer closes)
  *   port+1   control: one command per line --
  *     stats                 -> "stats mem=... socks=... active=... ..."
+ *     ifconfig              -> addresses, "virt0 inet ...;dns ..."
  *     connect ADDR PORT     -> connects out, sends "hello tandem\n",
  *                              replies "connect ok N: <first line read>"
  *                              or "connect error E"
@@ -278,6 +279,15 @@ command(struct conn *c, char *l)
 		    st.tcp_active, st.tcp_tw, st.tcp_listen, st.udp, nconns,
 		    st.rx_frames, st.tx_frames, st.rx_dropped);
 		reply(c, msg);
+	} else if (strcmp(l, "ifconfig") == 0) {
+		char big[1024];
+		char *p;
+
+		lnet_describe(big, sizeof(big));
+		for (p = big; *p != '\0'; p++)
+			if (*p == '\n' && p[1] != '\0')
+				*p = ';';
+		reply(c, big);
 	} else if (strncmp(l, "connect ", 8) == 0) {
 		start_out(c, l + 8);
 	} else if (strcmp(l, "quit") == 0) {

@@ -263,23 +263,91 @@ net_thread(void *arg)
 	return NULL;
 }
 
+/* Appends to a bounded string (no C library here). */
+static void
+cat(char *buf, size_t len, size_t *at, const char *s)
+{
+
+	while (*s != '\0' && *at + 1 < len)
+		buf[(*at)++] = *s++;
+	buf[*at < len ? *at : len - 1] = '\0';
+}
+
+static void
+describe_nif(struct netif *nif, char *buf, size_t len, size_t *at)
+{
+	char a[48], unit[4];
+	int i, p;
+
+	unit[0] = (char)('0' + lnet_nic_unit(nif));
+	unit[1] = '\0';
+	cat(buf, len, at, "virt");
+	cat(buf, len, at, unit);
+	if (!ip4_addr_isany_val(*netif_ip4_addr(nif))) {
+		cat(buf, len, at, " inet ");
+		cat(buf, len, at, ip4addr_ntoa_r(netif_ip4_addr(nif), a,
+		    sizeof(a)));
+		p = 0;
+		for (i = 0; i < 32; i++)
+			if (lwip_ntohl(ip4_addr_get_u32(netif_ip4_netmask(nif))) &
+			    (1u << i))
+				p++;
+		unit[0] = (char)('0' + p / 10);
+		unit[1] = (char)('0' + p % 10);
+		unit[2] = '\0';
+		cat(buf, len, at, "/");
+		cat(buf, len, at, p >= 10 ? unit : unit + 1);
+	}
+	if (!ip4_addr_isany_val(*netif_ip4_gw(nif))) {
+		cat(buf, len, at, " gw ");
+		cat(buf, len, at, ip4addr_ntoa_r(netif_ip4_gw(nif), a,
+		    sizeof(a)));
+	}
+	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+		if (ip6_addr_isvalid(netif_ip6_addr_state(nif, i))) {
+			cat(buf, len, at, " inet6 ");
+			cat(buf, len, at, ip6addr_ntoa_r(netif_ip6_addr(nif, i),
+			    a, sizeof(a)));
+		}
+}
+
+int
+lnet_describe(char *buf, size_t len)
+{
+	struct netif *nif;
+	const ip_addr_t *d;
+	char a[48];
+	size_t at = 0;
+	int i;
+
+	if (len == 0)
+		return 0;
+	buf[0] = '\0';
+	NETIF_FOREACH(nif) {
+		if (nif->name[0] != 'v')
+			continue;
+		describe_nif(nif, buf, len, &at);
+		cat(buf, len, &at, "\n");
+	}
+	for (i = 0; i < DNS_MAX_SERVERS; i++)
+		if ((d = dns_getserver((u8_t)i)) != NULL && !ip_addr_isany(d)) {
+			cat(buf, len, &at, "dns ");
+			cat(buf, len, &at, ipaddr_ntoa_r(d, a, sizeof(a)));
+			cat(buf, len, &at, "\n");
+		}
+	return (int)at;
+}
+
 static void
 print_nif(struct netif *nif)
 {
-	char a[48], b[48];
-	int i;
+	char buf[512];
+	size_t at = 0;
 
-	rumpuser_dprintf("net: virt%u %02x:%02x:%02x:%02x:%02x:%02x inet %s"
-	    " gw %s\n", (unsigned)(nif->num), nif->hwaddr[0], nif->hwaddr[1],
-	    nif->hwaddr[2], nif->hwaddr[3], nif->hwaddr[4], nif->hwaddr[5],
-	    ip4addr_ntoa_r(netif_ip4_addr(nif), a, sizeof(a)),
-	    ip4addr_ntoa_r(netif_ip4_gw(nif), b, sizeof(b)));
-	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
-		if (ip6_addr_isvalid(netif_ip6_addr_state(nif, i)) ||
-		    ip6_addr_istentative(netif_ip6_addr_state(nif, i)))
-			rumpuser_dprintf("net: virt%u inet6 %s\n",
-			    (unsigned)nif->num, ip6addr_ntoa_r(
-			    netif_ip6_addr(nif, i), a, sizeof(a)));
+	describe_nif(nif, buf, sizeof(buf), &at);
+	rumpuser_dprintf("net: %s (%02x:%02x:%02x:%02x:%02x:%02x)\n", buf,
+	    nif->hwaddr[0], nif->hwaddr[1], nif->hwaddr[2], nif->hwaddr[3],
+	    nif->hwaddr[4], nif->hwaddr[5]);
 }
 
 static int
@@ -374,6 +442,14 @@ lnet_init(void)
 			print_nif(nif);
 	if (n == 0)
 		rumpuser_dprintf("net: no NIC; loopback only\n");
+	for (n = 0; n < DNS_MAX_SERVERS; n++) {
+		const ip_addr_t *d = dns_getserver((u8_t)n);
+		char a[48];
+
+		if (d != NULL && !ip_addr_isany(d))
+			rumpuser_dprintf("net: dns %s\n", ipaddr_ntoa_r(d, a,
+			    sizeof(a)));
+	}
 	return 0;
 }
 

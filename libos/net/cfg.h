@@ -15,6 +15,7 @@ int	lnet_cfg_static(struct netif *, const char *ip4, const char *gw,
 	    const char *ip6);
 /* netif.c */
 int	lnet_nics_attach(void);
+int	lnet_nic_unit(struct netif *);
 void	lnet_nic_counters(unsigned long *rx, unsigned long *tx,
 	    unsigned long *drop);
 

@@ -39,6 +39,11 @@ int	lnet_init(void);
 struct sockaddr;
 int	lnet_dns_server(int i, struct sockaddr *sa, unsigned int *len);
 
+/* Describes the configuration, one line per interface ("virt0 inet
+ * 192.0.2.2/24 gw 192.0.2.1 inet6 FE80::..."), then "dns ADDR" lines,
+ * into buf (always NUL-terminated); returns the length. */
+int	lnet_describe(char *buf, size_t len);
+
 /* Counters for tests and diagnostics. */
 struct lnet_stats {
 	size_t		mem_inuse;	/* bytes held by lwIP now */

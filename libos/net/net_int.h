@@ -41,6 +41,8 @@ extern unsigned lnet_nsocks;
 /* Adds an Ethernet interface whose transmit path discards frames (and
  * counts them), configured with ip4 "A.B.C.D/P" and ip6 "X::Y/P". */
 struct netif *lnet_test_netif(const char *ip4, const char *ip6);
+/* Called with each frame a test interface transmits (when set). */
+extern void (*lnet_test_tx)(const void *frame, size_t len);
 /* Feeds one frame to that interface's input path, as a NIC would. */
 void	lnet_test_input(struct netif *, const void *frame, size_t len);
 /* lwIP init and timers without NICs or the net thread (fuzzer). */
