@@ -419,7 +419,7 @@ main(int argc, char **argv)
 
 	mainthr = td_thread_self();
 	if ((rv = lnet_init()) != 0) {
-		printf("netecho: network start failed: %d\n", rv);
+		td_printf("netecho: network start failed: %d\n", rv);
 		return 1;
 	}
 	s = opt(argc, argv, "selftest");
@@ -436,10 +436,10 @@ main(int argc, char **argv)
 	    (rv = listener(LX_SOCK_STREAM, port + 2, K_DISCARD)) != 0 ||
 	    (rv = listener(LX_SOCK_STREAM, port + 12, K_SOURCE)) != 0 ||
 	    (rv = listener(LX_SOCK_DGRAM, port, 0)) != 0) {
-		printf("netecho: cannot listen: %d\n", rv);
+		td_printf("netecho: cannot listen: %d\n", rv);
 		return 1;
 	}
-	printf("netecho: ready on port %d\n", port);
+	td_printf("netecho: ready on port %d\n", port);
 	while (!quitting) {
 		while ((c = dirty) != NULL) {
 			dirty = c->nextdirty;
@@ -455,6 +455,6 @@ main(int argc, char **argv)
 	}
 	/* let the "bye" reach the peer */
 	td_sleep_ns(100 * 1000 * 1000);
-	printf("netecho: quit\n");
+	td_printf("netecho: quit\n");
 	return 0;
 }

@@ -18,7 +18,7 @@ static int npass, nfail;
 		npass++;						\
 	else {								\
 		nfail++;						\
-		printf("selftest: FAIL %s (line %d)\n", what, __LINE__);\
+		td_printf("selftest: FAIL %s (line %d)\n", what, __LINE__);\
 	}								\
 } while (0)
 
@@ -438,6 +438,6 @@ selftest(void)
 	t_udp(LX_AF_INET6);
 	t_unix();
 	CHECK("every socket freed", nsocks() == before);
-	printf("selftest: %d passed, %d failed\n", npass, nfail);
+	td_printf("selftest: %d passed, %d failed\n", npass, nfail);
 	return nfail;
 }

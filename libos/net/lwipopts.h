@@ -94,8 +94,12 @@ void	 lnet_mem_free(void *);
 #define TCP_MSS				1460
 #define LWIP_WND_SCALE			1
 #define TCP_RCV_SCALE			3
+#ifndef TCP_WND			/* bench/netstack.sh varies these */
 #define TCP_WND				(256 * 1024)
+#endif
+#ifndef TCP_SND_BUF
 #define TCP_SND_BUF			(256 * 1024)
+#endif
 #define TCP_SND_QUEUELEN		((4 * TCP_SND_BUF) / TCP_MSS)
 /* lwIP keeps the low-water mark in 16 bits */
 #define TCP_SNDLOWAT			32768

@@ -83,8 +83,8 @@ def conns(host, n):
     st = stats(host)
     for s in socks:
         s.close()
-    print('conns ok %d concurrent (guest: %d sockets, %d active pcbs)' %
-          (n, st['socks'], st['active']))
+    print('conns ok %d concurrent (guest: %d sockets, %d active pcbs, '
+          'stack memory %d bytes)' % (n, st['socks'], st['active'], st['mem']))
     return 0 if st['active'] >= n else 1
 
 def bulk(host, mb):

@@ -96,6 +96,9 @@ guest_start() {
 		sleep 0.1
 	done
 	fail "$name: never ready" "" "$LOG"
+	kill "$GPID" 2>/dev/null
+	wait "$GPID" 2>/dev/null
+	GPID=
 	return 1
 }
 # guest_quit NAME ADDR: asks the guest to exit, checks status 0
@@ -154,30 +157,38 @@ else
 		    --dhcp-option=option:router,192.0.2.1 \
 		    --dhcp-option=option:dns-server,192.0.2.1 \
 		    --enable-ra --dhcp-range=::,constructor:tap0,ra-only \
-		    --dhcp-leasefile="$T/leases" --log-facility="$T/dnsmasq.log" \
-		    --log-dhcp > /dev/null 2>&1 &
+		    --dhcp-leasefile="$PWD/$T/leases" \
+		    --log-facility="$PWD/$T/dnsmasq.log" --log-dhcp \
+		    > "$T/dnsmasq.err" 2>&1 &
 		DPID=$!
 		sleep 0.5
 		if guest_start posix-dhcp "$NE" --net tap:tap0 selftest=0 net_wait=20; then
 			expect_line "posix dhcp: lease + gateway" "$LOG" '^net: virt0 inet 192\.0\.2\.5[0-9]/24 gw 192\.0\.2\.1'
 			expect_line "posix dhcp: dns server" "$LOG" '^net: dns 192\.0\.2\.1$'
 			a=$(sed -n 's/^net: virt0 inet \(192\.0\.2\.5[0-9]\)\/.*/\1/p' "$LOG")
-			pingck "posix dhcp: ping the leased address" "${a:-192.0.2.50}"
-			# SLAAC: the router advertisement arrives after start
-			v6=
-			for i in $(seq 30); do
-				v6=$(nsx $PY tests/net/client.py "${a:-192.0.2.50}" ctl ifconfig |
-				    grep -oE '2001:DB8::[0-9A-F:]+' | head -1)
-				[ -n "$v6" ] && break
-				sleep 0.5
-			done
-			if [ -n "$v6" ]; then
-				pass "posix slaac: $v6 from the router advertisement"
-				pingck "posix slaac: ping6 $v6" "$v6"
-			else
-				fail "posix slaac: no 2001:db8:: address"
+			if [ -n "$a" ]; then
+				pingck "posix dhcp: ping the leased address" "$a"
+				# SLAAC: the router advertisement comes after start
+				v6=
+				for i in $(seq 20); do
+					v6=$(timeout 5 ip netns exec "$NS" $PY \
+					    tests/net/client.py "$a" ctl ifconfig |
+					    grep -oE '2001:DB8::[0-9A-F:]+' | head -1)
+					[ -n "$v6" ] && break
+					sleep 0.5
+				done
+				if [ -n "$v6" ]; then
+					pass "posix slaac: $v6 from the router advertisement"
+					pingck "posix slaac: ping6 $v6" "$v6"
+				else
+					fail "posix slaac: no 2001:db8:: address"
+				fi
 			fi
-			guest_quit "posix dhcp" "${a:-192.0.2.50}"
+			if [ -n "$a" ]; then
+				guest_quit "posix dhcp" "$a"
+			else
+				kill "$GPID"; wait "$GPID"; GPID=
+			fi
 		fi
 		kill "$DPID" 2>/dev/null
 		wait "$DPID" 2>/dev/null
