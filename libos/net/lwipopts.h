@@ -102,7 +102,7 @@ void	 lnet_mem_free(void *);
 #endif
 #define TCP_SND_QUEUELEN		((4 * TCP_SND_BUF) / TCP_MSS)
 /* lwIP keeps the low-water mark in 16 bits */
-#define TCP_SNDLOWAT			32768
+#define TCP_SNDLOWAT	((TCP_SND_BUF / 4) < 32768 ? (TCP_SND_BUF / 4) : 32768)
 #define TCP_SNDQUEUELOWAT		(TCP_SND_QUEUELEN / 4)
 #define TCP_QUEUE_OOSEQ			1
 #define TCP_OOSEQ_MAX_PBUFS		64

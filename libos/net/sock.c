@@ -117,6 +117,8 @@ lsock_socket(int domain, int type, int protocol, struct lsock **out)
 	switch (domain) {
 	case LX_AF_INET:
 	case LX_AF_INET6:
+		if ((rv = lnet_init()) != 0)	/* once; normally done by libos */
+			return rv;
 		if (type == LX_SOCK_STREAM) {
 			if (protocol != 0 && protocol != LX_IPPROTO_TCP)
 				return -LX_EPROTONOSUPPORT;

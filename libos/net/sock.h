@@ -10,7 +10,8 @@
  * Linux's (x86_64): struct sockaddr/msghdr here are the C library's
  * names for the layouts of lx.h.  Calls may be made from any thread but
  * never from an interrupt handler or from inside a wakeup callback.
- * Every call needs lnet_init() (net.h) to have run for INET sockets.
+ * The first INET socket starts the stack (lnet_init(), net.h) if libos
+ * has not already done so at start-up.
  */
 #ifndef TANDEM_LIBOS_SOCK_H
 #define TANDEM_LIBOS_SOCK_H
