@@ -14,25 +14,7 @@
 #include "lwip/priv/tcp_priv.h"
 #include "inet.h"
 #include "net_int.h"
-
-enum { T_NEW, T_LISTEN, T_CONNECTING, T_CONNECTED, T_FAILED };
-
-struct tsock {
-	struct lsock	 s;
-	struct tcp_pcb	*pcb;		/* NULL once lwIP freed it */
-	int		 state;
-	int		 eof;		/* FIN received */
-	int		 wblocked;	/* a write found no memory */
-	int		 nodelay;
-	struct pbuf	*rxh, *rxt;	/* queue of pbufs, by ->next */
-	size_t		 rxoff, rxbytes;
-	ip_addr_t	 peer;
-	u16_t		 peer_port;
-	/* listening */
-	struct tsock	*aqh, *aqt, *next;
-	int		 aqn;
-	int		 keepidle, keepintvl, keepcnt;	/* seconds, count */
-};
+#include "tcp_int.h"
 
 static const struct lsock_ops tcp_ops;
 
@@ -167,26 +149,6 @@ t_setup(struct tsock *t, struct tcp_pcb *pcb)
 	tcp_err(pcb, t_err);
 }
 
-static void
-apply_opts(struct tsock *t)
-{
-	struct tcp_pcb *pcb = t->pcb;
-
-	if (pcb == NULL || t->state == T_LISTEN)
-		return;
-	if (t->nodelay)
-		tcp_nagle_disable(pcb);
-	else
-		tcp_nagle_enable(pcb);
-	if (t->s.keepalive)
-		ip_set_option(pcb, SOF_KEEPALIVE);
-	else
-		ip_reset_option(pcb, SOF_KEEPALIVE);
-	pcb->keep_idle = (u32_t)t->keepidle * 1000;
-	pcb->keep_intvl = (u32_t)t->keepintvl * 1000;
-	pcb->keep_cnt = (u32_t)t->keepcnt;
-}
-
 static err_t
 t_accept(void *arg, struct tcp_pcb *npcb, err_t err)
 {
@@ -210,7 +172,7 @@ t_accept(void *arg, struct tcp_pcb *npcb, err_t err)
 	ip_addr_copy(t->peer, npcb->remote_ip);
 	t->peer_port = npcb->remote_port;
 	t_setup(t, npcb);
-	apply_opts(t);
+	tcp_apply_opts(t);
 	/* counted against the backlog until accept() takes it */
 	tcp_backlog_delayed(npcb);
 	if (l->aqt == NULL)
@@ -267,7 +229,7 @@ t_connect(struct lsock *s, const struct lx_sockaddr *sa, unsigned len)
 		return -LX_ECONNREFUSED;
 	if (t->pcb == NULL)
 		return -LX_EINVAL;
-	apply_opts(t);
+	tcp_apply_opts(t);
 	ip_addr_copy(t->peer, ip);
 	t->peer_port = port;
 	if ((rv = inet_err(tcp_connect(t->pcb, &ip, port, t_connected))) != 0)
@@ -501,115 +463,6 @@ t_name(struct lsock *s, struct lx_sockaddr_storage *ss, int peer)
 }
 
 static int
-t_setopt(struct lsock *s, int level, int name, const void *val,
-    unsigned len)
-{
-	struct tsock *t = (struct tsock *)s;
-	int v = *(const int *)val;
-
-	if (level == LX_SOL_SOCKET) {
-		if (t->pcb != NULL && t->state != T_LISTEN) {
-			if (name == LX_SO_KEEPALIVE)
-				apply_opts(t);
-		}
-		if (t->pcb != NULL && (name == LX_SO_REUSEADDR ||
-		    name == LX_SO_REUSEPORT) && v)
-			ip_set_option(t->pcb, SOF_REUSEADDR);
-		return -LX_ENOPROTOOPT;
-	}
-	if (level == LX_IPPROTO_TCP) {
-		switch (name) {
-		case LX_TCP_NODELAY:	t->nodelay = v != 0; break;
-		case LX_TCP_KEEPIDLE:
-		case LX_TCP_KEEPINTVL:
-		case LX_TCP_KEEPCNT:
-			if (v < 1 || v > (name == LX_TCP_KEEPCNT ? 127 : 32767))
-				return -LX_EINVAL;
-			if (name == LX_TCP_KEEPIDLE)
-				t->keepidle = v;
-			else if (name == LX_TCP_KEEPINTVL)
-				t->keepintvl = v;
-			else
-				t->keepcnt = v;
-			break;
-		case LX_TCP_MAXSEG:	return 0;	/* accepted, ignored */
-		default:		return -LX_ENOPROTOOPT;
-		}
-		apply_opts(t);
-		return 0;
-	}
-	if (level == LX_IPPROTO_IPV6 && name == LX_IPV6_V6ONLY) {
-		if (s->domain != LX_AF_INET6)
-			return -LX_ENOPROTOOPT;
-		if (t->state != T_NEW || (t->pcb != NULL &&
-		    t->pcb->local_port != 0))
-			return -LX_EINVAL;
-		s->v6only = v != 0;
-		if (t->pcb != NULL)
-			IP_SET_TYPE_VAL(t->pcb->local_ip, inet_pcbtype(s));
-		return 0;
-	}
-	if (level == LX_IPPROTO_IP && (name == LX_IP_TOS || name == LX_IP_TTL)) {
-		if (t->pcb != NULL && name == LX_IP_TOS)
-			t->pcb->tos = (u8_t)v;
-		else if (t->pcb != NULL)
-			t->pcb->ttl = (u8_t)v;
-		return 0;
-	}
-	return -LX_ENOPROTOOPT;
-}
-
-static int
-t_getopt(struct lsock *s, int level, int name, int *v)
-{
-	struct tsock *t = (struct tsock *)s;
-
-	if (level == LX_SOL_SOCKET && name == LX_SO_ACCEPTCONN) {
-		*v = t->state == T_LISTEN;
-		return 0;
-	}
-	if (level == LX_IPPROTO_TCP) {
-		switch (name) {
-		case LX_TCP_NODELAY:	*v = t->nodelay; return 0;
-		case LX_TCP_KEEPIDLE:	*v = t->keepidle; return 0;
-		case LX_TCP_KEEPINTVL:	*v = t->keepintvl; return 0;
-		case LX_TCP_KEEPCNT:	*v = t->keepcnt; return 0;
-		case LX_TCP_MAXSEG:
-			*v = t->pcb != NULL && t->state == T_CONNECTED ?
-			    tcp_mss(t->pcb) : TCP_MSS;
-			return 0;
-		}
-	}
-	if (level == LX_IPPROTO_IPV6 && name == LX_IPV6_V6ONLY &&
-	    s->domain == LX_AF_INET6) {
-		*v = s->v6only;
-		return 0;
-	}
-	if (level == LX_IPPROTO_IP && (name == LX_IP_TOS || name == LX_IP_TTL)) {
-		*v = t->pcb == NULL ? 64 : name == LX_IP_TOS ? t->pcb->tos :
-		    t->pcb->ttl;
-		return 0;
-	}
-	return -LX_ENOPROTOOPT;
-}
-
-static int
-t_ioctl(struct lsock *s, unsigned long req, void *arg)
-{
-	struct tsock *t = (struct tsock *)s;
-
-	if (t->state == T_LISTEN)
-		return -LX_EINVAL;
-	if (req == LX_FIONREAD)
-		*(int *)arg = t->rxbytes > 0x7fffffff ? 0x7fffffff :
-		    (int)t->rxbytes;
-	else
-		*(int *)arg = t->pcb == NULL ? 0 :
-		    (int)(TCP_SND_BUF - tcp_sndbuf(t->pcb));
-	return 0;
-}
-
-static int
 t_poll(struct lsock *s)
 {
 	struct tsock *t = (struct tsock *)s;
@@ -694,9 +547,9 @@ static const struct lsock_ops tcp_ops = {
 	.recvmsg = t_recvmsg,
 	.shutdown = t_shutdown,
 	.name = t_name,
-	.setopt = t_setopt,
-	.getopt = t_getopt,
-	.ioctl = t_ioctl,
+	.setopt = tcp_setopt,
+	.getopt = tcp_getopt,
+	.ioctl = tcp_ioctl,
 	.poll = t_poll,
 	.close = t_close,
 };
