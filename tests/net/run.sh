@@ -35,6 +35,16 @@ else
 	fail "lx.h ABI" "" "$T/abi.log"
 fi
 
+# the if_virt upcall: libos/net defines it in netecho; images without the
+# stack (pingd, hypercall-test's own fake kernel aside) leave it undefined
+n=$(nm "$B/img/netecho.dbg" 2>/dev/null | grep -c ' T rump_virtif_virt_deliverpkt$')
+p=$(nm "$B/img/pingd.dbg" 2>/dev/null | grep -c ' T rump_virtif_virt_deliverpkt$')
+if [ "$n" = 1 ] && [ "$p" = 0 ]; then
+	pass "rump_virtif_virt_deliverpkt: defined once in netecho, not in pingd"
+else
+	fail "rump_virtif_virt_deliverpkt definers: netecho $n, pingd $p"
+fi
+
 # ---- 2. platform posix ------------------------------------------------------------
 NE=$B/posix/netecho-asan
 if net_posix_build "$NE" "$B/posix/obj-net-asan" "$SAN" apps/netecho/main.c \
