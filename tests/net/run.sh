@@ -10,7 +10,8 @@
 #      hog and a SYN flood that the guest survives, DHCP + SLAAC from a
 #      dnsmasq in the namespace
 #   3. the frame fuzzer: 10^6 frames into the netif input path (ASan)
-#   4. netecho.img under QEMU TCG, -M pc and microvm, on the same tap
+#   4. netecho.img under QEMU TCG, -M pc and microvm, on the same tap;
+#      and with QEMU user networking: DHCP from slirp
 # Needs root (namespaces).  Prints "N passed, N failed"; non-zero on failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -225,6 +226,16 @@ else
 	done
 	cleanup
 	trap - EXIT
+fi
+
+# ---- QEMU user networking: DHCP from slirp (no root, no tap) ----
+if [ -r "$IMG" ]; then
+	BOOT_OPTS=(--net user)
+	boot qemu-user-dhcp pc "$IMG" selftest=only net_wait=20
+	BOOT_OPTS=()
+	expect_rc "qemu user net: selftest after DHCP, exit 0" 0
+	expect_line "qemu user net: DHCP lease from slirp" "$LOG" '^net: virt0 inet 10\.0\.2\.15/24 gw 10\.0\.2\.2'
+	expect_line "qemu user net: DNS server from DHCP" "$LOG" '^net: dns 10\.0\.2\.3$'
 fi
 
 # ---- 3. fuzzer ------------------------------------------------------------------
