@@ -354,6 +354,49 @@ t_dualstack(void)
 	lsock_close(l);
 }
 
+/* A v6-only socket leaves the port's IPv4 side free; a dual-stack UDP
+ * socket talks to IPv4 peers through v4-mapped addresses. */
+static void
+t_v6only(void)
+{
+	struct lsock *a, *b, *u, *v;
+	struct lx_sockaddr_in6 s6, from;
+	struct lx_sockaddr_in s4;
+	static const uint8_t any[16];
+	unsigned fl = sizeof(from);
+	int one = 1, val;
+	char buf[16];
+
+	lsock_socket(LX_AF_INET6, LX_SOCK_STREAM, 0, &a);
+	lsock_socket(LX_AF_INET, LX_SOCK_STREAM, 0, &b);
+	CHECK("IPV6_V6ONLY set", lsock_setsockopt(a, LX_IPPROTO_IPV6,
+	    LX_IPV6_V6ONLY, &one, sizeof(one)) == 0);
+	sin6any(&s6, any, 5700);
+	sin4(&s4, "0.0.0.0", 5700);
+	CHECK("v6only bind", lsock_bind(a, (void *)&s6, sizeof(s6)) == 0);
+	CHECK("v4 bind of the same port", lsock_bind(b, (void *)&s4,
+	    sizeof(s4)) == 0);
+	lsock_close(a);
+	lsock_close(b);
+
+	lsock_socket(LX_AF_INET6, LX_SOCK_DGRAM, 0, &u);
+	lsock_socket(LX_AF_INET, LX_SOCK_DGRAM, 0, &v);
+	sin6any(&s6, any, 5701);
+	lsock_bind(u, (void *)&s6, sizeof(s6));
+	sin4(&s4, "127.0.0.1", 5701);
+	CHECK("v4 datagram to a dual-stack socket", xsendto(v, "m", 1, &s4,
+	    sizeof(s4)) == 1 && waitfor(u, LX_POLLIN, 1000) &&
+	    xrecvfrom(u, buf, sizeof(buf), &from, &fl) == 1 && fl == 28 &&
+	    from.sin6_addr[10] == 0xff && from.sin6_addr[12] == 127);
+	CHECK("reply to the v4-mapped sender", xsendto(u, "r", 1, &from, fl)
+	    == 1 && waitfor(v, LX_POLLIN, 1000) && xrecv(v, buf, 16, 0) == 1);
+	fl = sizeof(int);
+	CHECK("SIOCOUTQ on udp", lsock_ioctl(u, LX_SIOCOUTQ, &val) == 0);
+	CHECK("unknown ioctl: ENOTTY", lsock_ioctl(u, 0x1234, &val) == -25);
+	lsock_close(u);
+	lsock_close(v);
+}
+
 static void
 t_unix(void)
 {
@@ -412,8 +455,34 @@ t_unix(void)
 	fl = sizeof(un);
 	CHECK("unix dgram boundaries", xrecv(d1, buf, 64, 0) == 3 &&
 	    xrecvfrom(d1, buf, 64, &un, &fl) == 5 && fl == 2);
+	memset(&un, 0, sizeof(un));
+	un.sun_family = LX_AF_UNIX;
+	memcpy(un.sun_path, "\0abs1", 5);
+	fl = sizeof(un);
+	CHECK("unix getsockname (abstract)", lsock_getsockname(d1,
+	    (void *)&un, &fl) == 0 && fl == 7 && un.sun_path[1] == 'a');
+	CHECK("unix dgram connect + send", lsock_connect(d2, (void *)&un, 7)
+	    == 0 && xsend(d2, "c", 1, 0) == 1 && xrecv(d1, buf, 64, 0) == 1);
 	lsock_close(d1);
+	CHECK("unix dgram peer gone: ECONNREFUSED", xsend(d2, "c", 1, 0) ==
+	    -LX_ECONNREFUSED);
 	lsock_close(d2);
+
+	CHECK("dgram socketpair", lsock_socketpair(LX_AF_UNIX, LX_SOCK_DGRAM,
+	    0, p) == 0 && xsend(p[0], "abc", 3, 0) == 3 &&
+	    xsend(p[0], "de", 2, 0) == 2);
+	{
+		int v = 0;
+		CHECK("unix FIONREAD: next datagram", lsock_ioctl(p[1],
+		    LX_FIONREAD, &v) == 0 && v == 3);
+	}
+	CHECK("dgram pair keeps boundaries", xrecv(p[1], buf, 64, 0) == 3 &&
+	    xrecv(p[1], buf, 64, 0) == 2 && xrecv(p[1], buf, 64, 0) ==
+	    -LX_EAGAIN);
+	lsock_close(p[0]);
+	lsock_close(p[1]);
+	CHECK("inet socketpair: EOPNOTSUPP", lsock_socketpair(LX_AF_INET,
+	    LX_SOCK_STREAM, 0, p) == -LX_EOPNOTSUPP);
 }
 
 static unsigned
@@ -436,6 +505,7 @@ selftest(void)
 	t_errors();
 	t_udp(LX_AF_INET);
 	t_udp(LX_AF_INET6);
+	t_v6only();
 	t_unix();
 	CHECK("every socket freed", nsocks() == before);
 	td_printf("selftest: %d passed, %d failed\n", npass, nfail);

@@ -377,12 +377,7 @@ t_recvmsg(struct lsock *s, struct lx_msghdr *m, int flags)
 		done += c;
 		off = 0;
 	}
-	if (m->msg_name != NULL) {
-		struct lx_sockaddr_storage ss;
-		unsigned n = (unsigned)inet_to_lx(s, &t->peer, t->peer_port,
-		    &ss);
-		lx_name_out(m->msg_name, &m->msg_namelen, &ss, n);
-	}
+	m->msg_namelen = 0;		/* streams give no address (Linux) */
 	if (flags & LX_MSG_PEEK)
 		return (long)done;
 	/* consume: free whole pbufs, open the window by what was read */

@@ -155,6 +155,7 @@ x_connect(struct lsock *s, const struct lx_sockaddr *sa, unsigned len)
 		    -LX_ENOENT : -LX_ECONNREFUSED;
 	if (s->type == LX_SOCK_DGRAM) {
 		u->peer = l;
+		u->was_connected = 1;	/* its close: ECONNREFUSED */
 		return 0;
 	}
 	if (l->state != U_LISTEN || l->s.shut_rd)
