@@ -122,18 +122,18 @@ lsock_socket(int domain, int type, int protocol, struct lsock **out)
 		if (type == LX_SOCK_STREAM) {
 			if (protocol != 0 && protocol != LX_IPPROTO_TCP)
 				return -LX_EPROTONOSUPPORT;
-			rv = tcp_sock_new(domain, out);
+			rv = ltcp_new(domain, out);
 		} else {
 			if (protocol != 0 && protocol != LX_IPPROTO_UDP)
 				return -LX_EPROTONOSUPPORT;
-			rv = udp_sock_new(domain, out);
+			rv = ludp_new(domain, out);
 		}
 		lnet_after();
 		return rv;
 	case LX_AF_UNIX:
 		if (protocol != 0)
 			return -LX_EPROTONOSUPPORT;
-		return unix_sock_new(type, out);
+		return lunix_new(type, out);
 	default:
 		return -LX_EAFNOSUPPORT;
 	}
@@ -150,7 +150,7 @@ lsock_socketpair(int domain, int type, int protocol, struct lsock *out[2])
 		return -LX_ESOCKTNOSUPPORT;
 	if (protocol != 0)
 		return -LX_EPROTONOSUPPORT;
-	return unix_sock_pair(type, out);
+	return lunix_pair(type, out);
 }
 
 int

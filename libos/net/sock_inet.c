@@ -8,7 +8,7 @@
 #include "inet.h"
 
 u8_t
-inet_pcbtype(const struct lsock *s)
+lnet_pcbtype(const struct lsock *s)
 {
 
 	if (s->domain == LX_AF_INET)
@@ -26,7 +26,7 @@ is_v4mapped(const uint8_t *a)
 }
 
 int
-inet_from_lx(const struct lsock *s, const struct lx_sockaddr *sa,
+lnet_from_lx(const struct lsock *s, const struct lx_sockaddr *sa,
     unsigned len, ip_addr_t *ip, u16_t *port)
 {
 	const struct lx_sockaddr_in *sin = (const void *)sa;
@@ -82,7 +82,7 @@ inet_from_lx(const struct lsock *s, const struct lx_sockaddr *sa,
 }
 
 int
-inet_to_lx(const struct lsock *s, const ip_addr_t *ip, u16_t port,
+lnet_to_lx(const struct lsock *s, const ip_addr_t *ip, u16_t port,
     struct lx_sockaddr_storage *ss)
 {
 	struct lx_sockaddr_in *sin = (void *)ss;
@@ -117,7 +117,7 @@ inet_to_lx(const struct lsock *s, const ip_addr_t *ip, u16_t port,
 }
 
 int
-inet_local(const ip_addr_t *ip)
+lnet_is_local(const ip_addr_t *ip)
 {
 	struct netif *nif;
 
@@ -138,7 +138,7 @@ inet_local(const ip_addr_t *ip)
 }
 
 int
-inet_err(int err)
+lnet_err(int err)
 {
 
 	switch (err) {

@@ -72,9 +72,9 @@ size_t	lx_iov_to(void *dst, const struct lx_iovec *, size_t n, size_t skip,
 void	lx_name_out(void *dst, unsigned *len, const void *src, unsigned full);
 
 /* Per-type constructors (sock_tcp.c, sock_udp.c, sock_unix.c). */
-int	tcp_sock_new(int domain, struct lsock **);
-int	udp_sock_new(int domain, struct lsock **);
-int	unix_sock_new(int type, struct lsock **);
-int	unix_sock_pair(int type, struct lsock *out[2]);
+int	ltcp_new(int domain, struct lsock **);
+int	ludp_new(int domain, struct lsock **);
+int	lunix_new(int type, struct lsock **);
+int	lunix_pair(int type, struct lsock *out[2]);
 
 #endif /* TANDEM_LIBOS_SOCK_INT_H */

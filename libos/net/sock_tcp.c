@@ -172,7 +172,7 @@ t_accept(void *arg, struct tcp_pcb *npcb, err_t err)
 	ip_addr_copy(t->peer, npcb->remote_ip);
 	t->peer_port = npcb->remote_port;
 	t_setup(t, npcb);
-	tcp_apply_opts(t);
+	ltcp_apply_opts(t);
 	/* counted against the backlog until accept() takes it */
 	tcp_backlog_delayed(npcb);
 	if (l->aqt == NULL)
@@ -195,15 +195,15 @@ t_bind(struct lsock *s, const struct lx_sockaddr *sa, unsigned len)
 	u16_t port;
 	int rv;
 
-	if ((rv = inet_from_lx(s, sa, len, &ip, &port)) != 0)
+	if ((rv = lnet_from_lx(s, sa, len, &ip, &port)) != 0)
 		return rv;
 	if (t->pcb == NULL || t->state != T_NEW || t->pcb->local_port != 0)
 		return -LX_EINVAL;
-	if ((rv = inet_local(&ip)) != 0)
+	if ((rv = lnet_is_local(&ip)) != 0)
 		return rv;
 	if (s->reuseaddr || s->reuseport)
 		ip_set_option(t->pcb, SOF_REUSEADDR);
-	return inet_err(tcp_bind(t->pcb, &ip, port));
+	return lnet_err(tcp_bind(t->pcb, &ip, port));
 }
 
 static int
@@ -223,16 +223,16 @@ t_connect(struct lsock *s, const struct lx_sockaddr *sa, unsigned len)
 		t->s.error = 0;
 		return rv != 0 ? rv : -LX_ECONNABORTED;
 	}
-	if ((rv = inet_from_lx(s, sa, len, &ip, &port)) != 0)
+	if ((rv = lnet_from_lx(s, sa, len, &ip, &port)) != 0)
 		return rv;
 	if (port == 0 || ip_addr_isany(&ip))
 		return -LX_ECONNREFUSED;
 	if (t->pcb == NULL)
 		return -LX_EINVAL;
-	tcp_apply_opts(t);
+	ltcp_apply_opts(t);
 	ip_addr_copy(t->peer, ip);
 	t->peer_port = port;
-	if ((rv = inet_err(tcp_connect(t->pcb, &ip, port, t_connected))) != 0)
+	if ((rv = lnet_err(tcp_connect(t->pcb, &ip, port, t_connected))) != 0)
 		return rv;
 	t->state = T_CONNECTING;
 	return -LX_EINPROGRESS;
@@ -259,7 +259,7 @@ t_listen(struct lsock *s, int backlog)
 		if (s->reuseaddr || s->reuseport)
 			ip_set_option(t->pcb, SOF_REUSEADDR);
 		if ((err = tcp_bind(t->pcb, &t->pcb->local_ip, 0)) != ERR_OK)
-			return inet_err(err);
+			return lnet_err(err);
 	}
 	l = tcp_listen_with_backlog_and_err(t->pcb, (u8_t)backlog, &err);
 	if (l == NULL)
@@ -287,7 +287,7 @@ t_accept_op(struct lsock *s, struct lsock **newp,
 	t->next = NULL;
 	if (t->pcb != NULL)
 		tcp_backlog_accepted(t->pcb);
-	*len = (unsigned)inet_to_lx(s, &t->peer, t->peer_port, ss);
+	*len = (unsigned)lnet_to_lx(s, &t->peer, t->peer_port, ss);
 	*newp = &t->s;
 	return 0;
 }
@@ -448,13 +448,13 @@ t_name(struct lsock *s, struct lx_sockaddr_storage *ss, int peer)
 	if (peer) {
 		if (t->state != T_CONNECTED)
 			return -LX_ENOTCONN;
-		return inet_to_lx(s, &t->peer, t->peer_port, ss);
+		return lnet_to_lx(s, &t->peer, t->peer_port, ss);
 	}
 	if (t->pcb == NULL) {
 		ip_addr_set_zero(&any);
-		return inet_to_lx(s, &any, 0, ss);
+		return lnet_to_lx(s, &any, 0, ss);
 	}
-	return inet_to_lx(s, &t->pcb->local_ip, t->pcb->local_port, ss);
+	return lnet_to_lx(s, &t->pcb->local_ip, t->pcb->local_port, ss);
 }
 
 static int
@@ -542,21 +542,21 @@ static const struct lsock_ops tcp_ops = {
 	.recvmsg = t_recvmsg,
 	.shutdown = t_shutdown,
 	.name = t_name,
-	.setopt = tcp_setopt,
-	.getopt = tcp_getopt,
-	.ioctl = tcp_ioctl,
+	.setopt = ltcp_setopt,
+	.getopt = ltcp_getopt,
+	.ioctl = ltcp_ioctl,
 	.poll = t_poll,
 	.close = t_close,
 };
 
 int
-tcp_sock_new(int domain, struct lsock **out)
+ltcp_new(int domain, struct lsock **out)
 {
 	struct tsock *t;
 
 	if ((t = tsock_alloc(domain)) == NULL)
 		return -LX_ENOBUFS;
-	t->pcb = tcp_new_ip_type(inet_pcbtype(&t->s));
+	t->pcb = tcp_new_ip_type(lnet_pcbtype(&t->s));
 	if (t->pcb == NULL) {
 		t_free(t);
 		return -LX_ENOBUFS;

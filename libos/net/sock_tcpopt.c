@@ -11,7 +11,7 @@
 #include "tcp_int.h"
 
 void
-tcp_apply_opts(struct tsock *t)
+ltcp_apply_opts(struct tsock *t)
 {
 	struct tcp_pcb *pcb = t->pcb;
 
@@ -31,7 +31,7 @@ tcp_apply_opts(struct tsock *t)
 }
 
 int
-tcp_setopt(struct lsock *s, int level, int name, const void *val,
+ltcp_setopt(struct lsock *s, int level, int name, const void *val,
     unsigned len)
 {
 	struct tsock *t = (struct tsock *)s;
@@ -40,7 +40,7 @@ tcp_setopt(struct lsock *s, int level, int name, const void *val,
 	if (level == LX_SOL_SOCKET) {
 		if (t->pcb != NULL && t->state != T_LISTEN) {
 			if (name == LX_SO_KEEPALIVE)
-				tcp_apply_opts(t);
+				ltcp_apply_opts(t);
 		}
 		if (t->pcb != NULL && (name == LX_SO_REUSEADDR ||
 		    name == LX_SO_REUSEPORT) && v)
@@ -65,7 +65,7 @@ tcp_setopt(struct lsock *s, int level, int name, const void *val,
 		case LX_TCP_MAXSEG:	return 0;	/* accepted, ignored */
 		default:		return -LX_ENOPROTOOPT;
 		}
-		tcp_apply_opts(t);
+		ltcp_apply_opts(t);
 		return 0;
 	}
 	if (level == LX_IPPROTO_IPV6 && name == LX_IPV6_V6ONLY) {
@@ -76,7 +76,7 @@ tcp_setopt(struct lsock *s, int level, int name, const void *val,
 			return -LX_EINVAL;
 		s->v6only = v != 0;
 		if (t->pcb != NULL)
-			IP_SET_TYPE_VAL(t->pcb->local_ip, inet_pcbtype(s));
+			IP_SET_TYPE_VAL(t->pcb->local_ip, lnet_pcbtype(s));
 		return 0;
 	}
 	if (level == LX_IPPROTO_IP && (name == LX_IP_TOS || name == LX_IP_TTL)) {
@@ -90,7 +90,7 @@ tcp_setopt(struct lsock *s, int level, int name, const void *val,
 }
 
 int
-tcp_getopt(struct lsock *s, int level, int name, int *v)
+ltcp_getopt(struct lsock *s, int level, int name, int *v)
 {
 	struct tsock *t = (struct tsock *)s;
 
@@ -124,7 +124,7 @@ tcp_getopt(struct lsock *s, int level, int name, int *v)
 }
 
 int
-tcp_ioctl(struct lsock *s, unsigned long req, void *arg)
+ltcp_ioctl(struct lsock *s, unsigned long req, void *arg)
 {
 	struct tsock *t = (struct tsock *)s;
 

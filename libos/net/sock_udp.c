@@ -62,15 +62,15 @@ u_bind(struct lsock *s, const struct lx_sockaddr *sa, unsigned len)
 	u16_t port;
 	int rv;
 
-	if ((rv = inet_from_lx(s, sa, len, &ip, &port)) != 0)
+	if ((rv = lnet_from_lx(s, sa, len, &ip, &port)) != 0)
 		return rv;
 	if (u->pcb->local_port != 0)
 		return -LX_EINVAL;
-	if ((rv = inet_local(&ip)) != 0)
+	if ((rv = lnet_is_local(&ip)) != 0)
 		return rv;
 	if (s->reuseaddr || s->reuseport)
 		ip_set_option(u->pcb, SOF_REUSEADDR);
-	return inet_err(udp_bind(u->pcb, &ip, port));
+	return lnet_err(udp_bind(u->pcb, &ip, port));
 }
 
 static int
@@ -86,9 +86,9 @@ u_connect(struct lsock *s, const struct lx_sockaddr *sa, unsigned len)
 		u->connected = 0;
 		return 0;
 	}
-	if ((rv = inet_from_lx(s, sa, len, &ip, &port)) != 0)
+	if ((rv = lnet_from_lx(s, sa, len, &ip, &port)) != 0)
 		return rv;
-	if ((rv = inet_err(udp_connect(u->pcb, &ip, port))) != 0)
+	if ((rv = lnet_err(udp_connect(u->pcb, &ip, port))) != 0)
 		return rv;
 	u->connected = 1;
 	return 0;
@@ -126,7 +126,7 @@ u_sendmsg(struct lsock *s, const struct lx_msghdr *m, int flags)
 	if (len > UDP_MAX)
 		return -LX_EMSGSIZE;
 	if (m->msg_name != NULL && m->msg_namelen > 0) {
-		rv = inet_from_lx(s, m->msg_name, m->msg_namelen, &ip, &port);
+		rv = lnet_from_lx(s, m->msg_name, m->msg_namelen, &ip, &port);
 		if (rv != 0)
 			return rv;
 		if (port == 0)
@@ -146,7 +146,7 @@ u_sendmsg(struct lsock *s, const struct lx_msghdr *m, int flags)
 	if (err == ERR_VAL && m->msg_name != NULL)
 		return -LX_EAFNOSUPPORT;	/* v4 dest on a v6only socket */
 	if (err != ERR_OK && err != ERR_MEM)
-		return inet_err(err);
+		return lnet_err(err);
 	/* ERR_MEM (ARP queue full, no buffers): dropped, as on a wire */
 	return len;
 }
@@ -180,7 +180,7 @@ u_recvmsg(struct lsock *s, struct lx_msghdr *m, int flags)
 	if ((size_t)full > want)
 		m->msg_flags |= LX_MSG_TRUNC;
 	if (m->msg_name != NULL) {
-		nl = (unsigned)inet_to_lx(s, &d->from, d->port, &ss);
+		nl = (unsigned)lnet_to_lx(s, &d->from, d->port, &ss);
 		lx_name_out(m->msg_name, &m->msg_namelen, &ss, nl);
 	}
 	if (!(flags & LX_MSG_PEEK)) {
@@ -215,10 +215,10 @@ u_name(struct lsock *s, struct lx_sockaddr_storage *ss, int peer)
 	if (peer) {
 		if (!u->connected)
 			return -LX_ENOTCONN;
-		return inet_to_lx(s, &u->pcb->remote_ip, u->pcb->remote_port,
+		return lnet_to_lx(s, &u->pcb->remote_ip, u->pcb->remote_port,
 		    ss);
 	}
-	return inet_to_lx(s, &u->pcb->local_ip, u->pcb->local_port, ss);
+	return lnet_to_lx(s, &u->pcb->local_ip, u->pcb->local_port, ss);
 }
 
 static int
@@ -238,8 +238,8 @@ u_setopt(struct lsock *s, int level, int name, const void *val,
 		if (u->pcb->local_port != 0)
 			return -LX_EINVAL;
 		s->v6only = v != 0;
-		IP_SET_TYPE_VAL(u->pcb->local_ip, inet_pcbtype(s));
-		IP_SET_TYPE_VAL(u->pcb->remote_ip, inet_pcbtype(s));
+		IP_SET_TYPE_VAL(u->pcb->local_ip, lnet_pcbtype(s));
+		IP_SET_TYPE_VAL(u->pcb->remote_ip, lnet_pcbtype(s));
 		return 0;
 	}
 	if (level == LX_IPPROTO_IP && name == LX_IP_TTL) {
@@ -336,7 +336,7 @@ static const struct lsock_ops udp_ops = {
 };
 
 int
-udp_sock_new(int domain, struct lsock **out)
+ludp_new(int domain, struct lsock **out)
 {
 	struct usock *u;
 
@@ -344,7 +344,7 @@ udp_sock_new(int domain, struct lsock **out)
 		return -LX_ENOBUFS;
 	lsock_init(&u->s, &udp_ops, domain, LX_SOCK_DGRAM, LX_IPPROTO_UDP);
 	u->s.rcvbuf = 212992;		/* Linux's default */
-	if ((u->pcb = udp_new_ip_type(inet_pcbtype(&u->s))) == NULL) {
+	if ((u->pcb = udp_new_ip_type(lnet_pcbtype(&u->s))) == NULL) {
 		lsock_fini(&u->s);
 		lnet_mem_free(u);
 		return -LX_ENOBUFS;

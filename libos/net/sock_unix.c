@@ -509,7 +509,7 @@ static const struct lsock_ops unix_ops = {
 };
 
 int
-unix_sock_new(int type, struct lsock **out)
+lunix_new(int type, struct lsock **out)
 {
 	struct usk *u;
 
@@ -520,7 +520,7 @@ unix_sock_new(int type, struct lsock **out)
 }
 
 int
-unix_sock_pair(int type, struct lsock *out[2])
+lunix_pair(int type, struct lsock *out[2])
 {
 	struct usk *a, *b;
 

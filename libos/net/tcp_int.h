@@ -29,9 +29,9 @@ struct tsock {
 };
 
 /* Pushes the socket's options (Nagle, keepalive) into its PCB. */
-void	tcp_apply_opts(struct tsock *);
-int	tcp_setopt(struct lsock *, int, int, const void *, unsigned);
-int	tcp_getopt(struct lsock *, int, int, int *);
-int	tcp_ioctl(struct lsock *, unsigned long, void *);
+void	ltcp_apply_opts(struct tsock *);
+int	ltcp_setopt(struct lsock *, int, int, const void *, unsigned);
+int	ltcp_getopt(struct lsock *, int, int, int *);
+int	ltcp_ioctl(struct lsock *, unsigned long, void *);
 
 #endif
