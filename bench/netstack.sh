@@ -8,7 +8,10 @@
 #     over 1 and 32 connections;
 #   - lwIP memory per connection with 1,000 open (idle) connections;
 #   - netecho.img, the default build, under QEMU TCG (-M pc) on the same
-#     tap: the same throughput and request/response numbers.
+#     tap: the same throughput and request/response numbers;
+#   - the Debian Linux guest (bench/linux-guest, tdbench=echo: the same
+#     services natively, bench/linux-guest/echosrv.c, epoll) through the
+#     same launcher and QEMU command shape.
 # One run; numbers are noisy on a shared host (compare within a run).
 # Needs root.  Prints a markdown table (also BUILD/bench/netstack.md).
 set -uo pipefail
@@ -57,7 +60,8 @@ measure() {
 	r1=$(cl rr "$S" 1 | awk '{print $4}')
 	r32=$(cl rr "$S" 32 | awk '{print $4}')
 	m=$(cl conns 1000 | sed -n 's/.*stack memory \([0-9]*\) bytes.*/\1/p')
-	echo "| $1 | $t | $r1 | $r32 | ${m:+$((m / 1000))} |"
+	[ "${m:-0}" = 0 ] && m=n/a || m=$((m / 1000))
+	echo "| $1 | $t | $r1 | $r32 | $m |"
 }
 
 {
@@ -80,6 +84,16 @@ if start "$D/qemu-pc.log" "$B/bin/tandem" run tcg "$B/img/netecho.img" --machine
 	measure "netecho.img, QEMU TCG -M pc, tap (256 KiB)"
 else
 	echo "| QEMU | did not start |"
+fi
+stop
+if timeout 1200 bench/linux-guest/build.sh "$B/bench/linux" > "$D/linux-build.log" 2>&1 &&
+    start "$D/linux-pc.log" "$B/bin/tandem" run tcg "$B/bench/linux/vmlinuz" \
+    --qemu -initrd --qemu "$B/bench/linux/initrd.img" --machine pc \
+    --timeout 600 --net tap:tap0 -- console=ttyS0 quiet panic=-1 tdbench=echo \
+    ip=192.0.2.2/24; then
+	measure "Debian Linux 6.1 guest, same QEMU shape, epoll echosrv"
+else
+	echo "| Linux guest | did not start (see $D/linux-*.log) |"
 fi
 stop
 } | tee "$D/netstack.md"
