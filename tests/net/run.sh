@@ -179,7 +179,8 @@ else
 
 	# DHCP and SLAAC from dnsmasq
 	if command -v dnsmasq > /dev/null; then
-		nsx dnsmasq --keep-in-foreground --conf-file=/dev/null \
+		# ip netns exec execs dnsmasq: $! is dnsmasq itself
+		ip netns exec "$NS" dnsmasq --keep-in-foreground --conf-file=/dev/null \
 		    --interface=tap0 --bind-interfaces --except-interface=lo \
 		    --port=0 --dhcp-range=192.0.2.50,192.0.2.59,255.255.255.0,1h \
 		    --dhcp-option=option:router,192.0.2.1 \
