@@ -41,11 +41,12 @@ CRTOBJ	:= $(patsubst %,$(BUILD)/k/%.o,$(CRTSRC))
 APPS	:= hello stress panic hypercall-test hypercall-bench blkcheck pingd
 IMGS	:= $(patsubst %,$(BUILD)/img/%.img,$(APPS))
 LOPROGS	:= $(patsubst tests/libos/progs/%.c,%,$(wildcard tests/libos/progs/*.c))
+NETIMGS	:= $(BUILD)/img/netecho.img	# apps with libos/net, see below
 XENTESTS := pvcheck xencheck	# test images of tests/xen/, see below
 
-.PHONY: all deps check demo demo-xen clean unit boot xen-check posix-check bench
+.PHONY: all deps check demo demo-xen clean unit boot xen-check posix-check bench net-check
 .SECONDARY:
-all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) \
+all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) $(NETIMGS) \
 	toolchain $(patsubst %,$(BUILD)/img/lo-%.img,$(LOPROGS)) \
 	$(patsubst %,$(BUILD)/img/%.img,$(XENTESTS)) $(BUILD)/bin/tandem
 
@@ -175,6 +176,34 @@ $(BUILD)/img/lo-%.img: $(BUILD)/lo-progs/% $(TOOLCHAIN)
 $(foreach r,$(notdir $(wildcard tests/libos/roots/*)),$(eval \
     $(BUILD)/img/lo-$(r).img: $(shell find tests/libos/roots/$(r) ! -type l)))
 .PHONY: toolchain
+# ---- libos/net: lwIP from Debian's source package (unmodified, built
+# with our lwipopts.h and the kernel's flags: no SSE in network code) and
+# the stack glue + sockets of libos/net/.  netecho: the echo appliance. --
+LWIPMARK := $(BUILD)/src/.lwip.dir
+NETSRC	:= $(wildcard libos/net/*.c)
+NETOBJ	:= $(patsubst %,$(BUILD)/net/%.o,$(NETSRC))
+$(LWIPMARK): | deps-ok
+	@echo "  SRCPKG  lwip"; TANDEM_QUIET=1 tools/srcpkg.sh lwip $(BUILD)/src > /dev/null
+$(BUILD)/net/%.c.o: %.c $(LWIPMARK)
+	@mkdir -p $(dir $@); echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -Ilibos/net -Ilibos/net/libc \
+	    -I$$(cat $(LWIPMARK))/src/include -MMD -MP -c $< -o $@
+$(BUILD)/lib/liblwip.a: $(LWIPMARK) libos/net/lwipopts.h libos/net/arch/cc.h \
+		libos/net/build-lwip.sh
+	@mkdir -p $(dir $@); echo "  LWIP    $@"
+	@libos/net/build-lwip.sh $$(cat $(LWIPMARK)) $@ $(BUILD)/lwip $(KCFLAGS)
+$(BUILD)/lib/libtdnet.a: $(NETOBJ)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"; rm -f $@; $(AR) rcs $@ $^
+$(BUILD)/a/apps/netecho/%.c.o: ACFLAGS += -Ilibos/net
+NETECHO_OBJ := $(BUILD)/a/apps/netecho/main.c.o $(BUILD)/a/apps/netecho/selftest.c.o
+$(BUILD)/img/netecho.img: $(NETECHO_OBJ) $(BUILD)/lib/libtdnet.a \
+		$(BUILD)/lib/liblwip.a $(BUILD)/lib/libtandem.a \
+		$(BUILD)/lib/libtdcrt.a arch/x86_64/image.lds tools/link-image.sh
+	@mkdir -p $(dir $@) $(BUILD)/tmp; echo "  IMAGE   $@"
+	@tools/link-image.sh $@ $(BUILD)/tmp/netecho.syms $(NETECHO_OBJ) \
+	    --start-group $(BUILD)/lib/libtdnet.a $(BUILD)/lib/liblwip.a \
+	    $(BUILD)/lib/libtdcrt.a --end-group $(BUILD)/lib/libtandem.a
 
 # ---- launcher ------------------------------------------------------
 $(BUILD)/bin/tandem: tools/tandem tools/tandem-xen.sh
@@ -188,6 +217,9 @@ check: all
 
 unit: deps-ok
 	tests/unit/run.sh $(BUILD)
+
+net-check: all
+	tests/net/run.sh $(BUILD)
 
 demo: all
 	@echo "== hello.img: $$(stat -c %s $(BUILD)/img/hello.img) bytes, sha256 $$(sha256sum $(BUILD)/img/hello.img | cut -c1-16)..."
@@ -210,4 +242,4 @@ bench: all
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/k $(BUILD)/a $(BUILD)/lo $(BUILD)/px -name '*.d' -type f 2>/dev/null)
+-include $(shell find $(BUILD)/k $(BUILD)/a $(BUILD)/lo $(BUILD)/px $(BUILD)/net -name '*.d' -type f 2>/dev/null)

@@ -23,6 +23,8 @@ pkgs=(
 	# busybox-static for reference, flock/losetup copied into dom0)
 	cpio kmod busybox-static xz-utils zstd gzip dpkg apt libc-bin mount
 	coreutils bash
+	# network tests (tests/net): namespaces, ping, a DHCP server
+	iproute2 iputils-ping dnsmasq-base
 )
 
 missing() {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # /bench.sh of the Linux baseline initramfs (bench/linux-guest/build.sh):
 # /init execs it with the kernel command line as arguments when that holds
-# tdbench=blk or tdbench=net.  Markers (one line each, parsed by
+# tdbench=blk, tdbench=net or tdbench=echo.  Markers (one line each, parsed by
 # bench/blk.sh and bench/net.sh):
 #   TDBENCH_MODULES ms=N                    insmod of /lib/modules/ORDER done
 #   TDBENCH_RESULT op=write|read bytes=N ns=N rc=N    (blk)
@@ -88,6 +88,16 @@ net)
 		sleep 1
 	done
 	echo "TDBENCH_RESULT op=ping replies=$got"
+	;;
+echo)
+	# the TCP services of apps/netecho (bench/netstack.sh drives them)
+	wait_for -e /sys/class/net/eth0 || { bad "no eth0"; finish "$FAILS"; }
+	echo 1 > /proc/sys/net/ipv6/conf/eth0/disable_ipv6 2>/dev/null
+	ip link set lo up
+	ip addr add "$IP" dev eth0 && ip link set eth0 up || { bad "ip config"; finish "$FAILS"; }
+	echo "TDBENCH_NET_READY ip=$IP"
+	ulimit -n 8192 2>/dev/null
+	/bin/echosrv || bad "echosrv"
 	;;
 *)
 	bad "unknown tdbench=$MODE"

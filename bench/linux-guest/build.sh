@@ -27,7 +27,9 @@
 #     then let the kernel answer ICMP echo until Icmp OutEchoReps has grown
 #     by count=N (or tdwait=S seconds, default 300, have passed), and print
 #       TDBENCH_RESULT op=ping replies=N
-#   blk and net end like a Tandem image: "tandem: exit N" on the console
+#   echo: as net, then run /bin/echosrv (bench/linux-guest/echosrv.c: the
+#     services of apps/netecho on ports 7, 8, 9, 19) until told "quit"
+#   blk, net and echo end like a Tandem image: "tandem: exit N" on the console
 #   (N = number of failed steps) and N written to isa-debug-exit (port
 #   0xf4, through /dev/port), so `tandem run` accepts the guest as it
 #   accepts an image (QEMU status (N << 1) | 1); `poweroff -f` as fallback.
@@ -125,7 +127,8 @@ fi
 # ---- initramfs -----------------------------------------------------------
 if [ ! -s "$OUT/initrd.img" ] || [ "$HERE/build.sh" -nt "$OUT/initrd.img" ] ||
     [ "$HERE/rdtsc.c" -nt "$OUT/initrd.img" ] || [ "$HERE/mono.c" -nt "$OUT/initrd.img" ] ||
-    [ "$HERE/bench-init.sh" -nt "$OUT/initrd.img" ] || [ "$OUT/modules/ORDER" -nt "$OUT/initrd.img" ]; then
+    [ "$HERE/bench-init.sh" -nt "$OUT/initrd.img" ] || [ "$OUT/modules/ORDER" -nt "$OUT/initrd.img" ] ||
+    [ "$HERE/echosrv.c" -nt "$OUT/initrd.img" ]; then
 	R=$OUT/rootfs
 	rm -rf "$R"
 	mkdir -p "$R"/{bin,sbin,proc,sys,dev,tmp,lib/modules}
@@ -137,6 +140,8 @@ if [ ! -s "$OUT/initrd.img" ] || [ "$HERE/build.sh" -nt "$OUT/initrd.img" ] ||
 		gcc -O2 -static -nostdlib -ffreestanding -fno-pic -no-pie -fno-stack-protector \
 		    -fcf-protection=none -Wl,--build-id=none -o "$R/bin/$h" "$HERE/$h.c"
 	done
+	# tdbench=echo: the TCP echo services of apps/netecho, natively
+	gcc -O2 -static -o "$R/bin/echosrv" "$HERE/echosrv.c"
 	cp "$OUT"/modules/*.ko "$OUT/modules/ORDER" "$R/lib/modules/"
 	cat > "$R/init" <<'EOF'
 #!/bin/sh
@@ -151,7 +156,7 @@ done < /proc/timer_list
 echo "TDBENCH_INIT uptime=${U%% *} tsc=$T mono_ns=$N"
 read -r CL < /proc/cmdline
 case " $CL " in
-*" tdbench=blk "*|*" tdbench=net "*) exec /bin/sh /bench.sh $CL ;;
+*" tdbench=blk "*|*" tdbench=net "*|*" tdbench=echo "*) exec /bin/sh /bench.sh $CL ;;
 esac
 /bin/poweroff -f
 echo "TDBENCH_POWEROFF_FAILED"

@@ -176,6 +176,20 @@ EOS
 	XEN_TIMEOUT=60 xen_job "ping-$ty" "$ty" "$B/img/pingd.img" \
 	    ip=192.0.2.2/24 count=250
 
+	# the TCP/IP stack (libos/net) on netfront: netecho from dom0
+	d=$(job_dir "echo-$ty")
+	cp "$SJ/xnet" "$d/xnet"
+	{ hook_head; cat <<'EOS'
+waitfor "netecho: ready" 60
+"$JOB/xnet" ping 192.0.2.2 20
+"$JOB/xnet" tcpecho 192.0.2.2 7 2000000
+"$JOB/xnet" tcpsay 192.0.2.2 8 quit
+EOS
+	} > "$d/hook.sh"
+	XEN_OPTS=("file=$d/hook.sh" "file=$d/xnet" "xl=vif = [ 'bridge=xenbr0,mac=$MAC0' ]")
+	XEN_TIMEOUT=120 xen_job "echo-$ty" "$ty" "$B/img/netecho.img" \
+	    ip=192.0.2.2/24 selftest=0
+
 	# every frame size 60..1514 echoed intact
 	d=$(job_dir "l2-$ty")
 	cp "$SJ/xnet" "$d/xnet"
@@ -265,6 +279,10 @@ split_checks() {
 	expect_job "$p pingd exits 0" "ping-$ty" 0
 	expect_line "$p 250 pings from dom0, 0 lost" "$LOG" '^hook: sent 250 received 250 lost 0 corrupt 0'
 	expect_line "$p second vif" "$LOG" '^netfront: net1: 00:16:3e:54:00:11'
+	expect_job "$p netecho (lwIP on netfront) exits 0" "echo-$ty" 0
+	expect_line "$p netecho: address" "$LOG" '^net: virt0 inet 192\.0\.2\.2/24'
+	expect_line "$p netecho: 20 pings from dom0" "$LOG" '^hook: sent 20 received 20 lost 0'
+	expect_line "$p netecho: 2 MB TCP echo from dom0" "$LOG" '^hook: tcpecho: 2000000 bytes echoed intact'
 	expect_job "$p l2echo exits 0" "l2-$ty" 0
 	expect_line "$p frames 60..1514 echoed intact" "$LOG" '^hook: l2echo: 1455 frames 60..1514, 0 bad'
 	expect_job "$p sg echo exits 0" "sg-$ty" 0

@@ -11,6 +11,11 @@
  *                            one frame of each size MIN..MAX (EtherType
  *                            0x88b5, random payload) to MAC on IF; each
  *                            must come back intact (pingd mode=l2echo)
+ *   xnet tcpecho IP PORT BYTES
+ *                            BYTES through a TCP echo server (netecho),
+ *                            written and read back concurrently; "tcpecho:
+ *                            N bytes echoed intact|CORRUPT in T s"
+ *   xnet tcpsay IP PORT TEXT one line to a TCP server, prints the reply line
  */
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
@@ -166,6 +171,98 @@ l2echo(const char *ifn, const char *mac, int lo, int hi)
 	return bad == 0 ? 0 : 1;
 }
 
+static int
+tcp_to(const char *ip, int port)
+{
+	struct sockaddr_in sa;
+	int s;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1 ||
+	    (s = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return -1;
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		perror("connect");
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static int
+tcpecho(const char *ip, int port, long total)
+{
+	static unsigned char out[65536], in[65536];
+	long sent = 0, got = 0, bad = 0, i;
+	struct pollfd p;
+	double t0 = now();
+	ssize_t n;
+	int s;
+
+	if ((s = tcp_to(ip, port)) < 0)
+		return 1;
+	for (i = 0; i < (long)sizeof(out); i++)
+		out[i] = (unsigned char)(i * 7 + i / 251);
+	p.fd = s;
+	while (got < total) {
+		p.events = POLLIN | (sent < total ? POLLOUT : 0);
+		if (poll(&p, 1, 20000) <= 0) {
+			printf("tcpecho: stalled at %ld of %ld\n", got, total);
+			return 1;
+		}
+		if ((p.revents & POLLOUT) && sent < total) {
+			long off = sent % (long)sizeof(out), c = (long)sizeof(out) - off;
+			if (c > total - sent)
+				c = total - sent;
+			if ((n = send(s, out + off, (size_t)c, MSG_DONTWAIT)) > 0)
+				sent += n;
+		}
+		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = recv(s, in, sizeof(in), MSG_DONTWAIT);
+			if (n == 0 || (n < 0 && p.revents & (POLLHUP | POLLERR))) {
+				printf("tcpecho: closed at %ld of %ld\n", got, total);
+				return 1;
+			}
+			for (i = 0; i < n; i++)
+				if (in[i] != out[(got + i) % (long)sizeof(out)])
+					bad++;
+			if (n > 0)
+				got += n;
+		}
+	}
+	close(s);
+	printf("tcpecho: %ld bytes echoed %s in %.1f s\n", got,
+	    bad ? "CORRUPT" : "intact", now() - t0);
+	return bad != 0;
+}
+
+static int
+tcpsay(const char *ip, int port, const char *text)
+{
+	char buf[512];
+	size_t len = 0;
+	ssize_t n;
+	int s;
+
+	if ((s = tcp_to(ip, port)) < 0)
+		return 1;
+	snprintf(buf, sizeof(buf), "%s\n", text);
+	if (send(s, buf, strlen(buf), 0) < 0)
+		return 1;
+	while (len < sizeof(buf) - 1 && (n = recv(s, buf + len,
+	    sizeof(buf) - 1 - len, 0)) > 0) {
+		len += (size_t)n;
+		if (memchr(buf, '\n', len) != NULL)
+			break;
+	}
+	buf[len] = '\0';
+	printf("tcpsay: %s", buf);
+	close(s);
+	return len == 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -174,6 +271,11 @@ main(int argc, char **argv)
 		return ping(argv[2], atoi(argv[3]));
 	if (argc == 6 && strcmp(argv[1], "l2echo") == 0)
 		return l2echo(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
-	fprintf(stderr, "usage: xnet ping IP COUNT | l2echo IF MAC MIN MAX\n");
+	if (argc == 5 && strcmp(argv[1], "tcpecho") == 0)
+		return tcpecho(argv[2], atoi(argv[3]), atol(argv[4]));
+	if (argc == 5 && strcmp(argv[1], "tcpsay") == 0)
+		return tcpsay(argv[2], atoi(argv[3]), argv[4]);
+	fprintf(stderr, "usage: xnet ping IP COUNT | l2echo IF MAC MIN MAX |"
+	    " tcpecho IP PORT BYTES | tcpsay IP PORT TEXT\n");
 	return 2;
 }

@@ -1,0 +1,2 @@
+/* stdio.h -- empty for lwIP's freestanding build: its diagnostics go
+ * through LWIP_PLATFORM_DIAG (arch/cc.h). */

@@ -1,0 +1,148 @@
+/*
+ * sys_arch.c -- what lwIP (NO_SYS=1) needs from below, over rumpuser
+ * only: the clock, randomness, diagnostics, and its heap with a budget.
+ *
+ * The budget: every lwIP allocation (PCBs, segments, pbufs) is charged
+ * to lnet_mem_budget, set at start from guest memory.  Over budget an
+ * allocation fails and lwIP degrades as designed (drops a frame, refuses
+ * a SYN) instead of the guest running out of memory; lnet_mem_inuse()
+ * going back to its baseline is how the tests prove nothing leaked.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <rump/rumpuser.h>
+
+#include "lwip/opt.h"
+#include "lwip/sys.h"
+#include "net_int.h"
+
+/* A small header in front of each block remembers its size (rumpuser's
+ * libc-style free takes none, and the budget needs it). */
+struct memhdr {
+	size_t	size;
+	size_t	pad;		/* keeps the payload 16-byte aligned */
+};
+
+static size_t mem_inuse, mem_peak, mem_budget = 64u << 20;
+static unsigned long mem_fails;
+
+void *
+lnet_mem_malloc(unsigned long size)
+{
+	struct memhdr *h;
+
+	if (size > mem_budget || mem_inuse > mem_budget - size) {
+		mem_fails++;
+		return NULL;
+	}
+	if ((h = rumpuser_libc_malloc(sizeof(*h) + size)) == NULL) {
+		mem_fails++;
+		return NULL;
+	}
+	h->size = size;
+	mem_inuse += size;
+	if (mem_inuse > mem_peak)
+		mem_peak = mem_inuse;
+	return h + 1;
+}
+
+void *
+lnet_mem_calloc(unsigned long n, unsigned long size)
+{
+	void *p;
+
+	if (size != 0 && n > SIZE_MAX / size / 2)
+		return NULL;
+	if ((p = lnet_mem_malloc(n * size)) != NULL)
+		memset(p, 0, n * size);
+	return p;
+}
+
+void
+lnet_mem_free(void *p)
+{
+	struct memhdr *h;
+
+	if (p == NULL)
+		return;
+	h = (struct memhdr *)p - 1;
+	mem_inuse -= h->size;
+	rumpuser_libc_free(h);
+}
+
+void
+lnet_mem_setbudget(size_t bytes)
+{
+
+	mem_budget = bytes;
+}
+
+void
+lnet_mem_stats(struct lnet_memstats *ms)
+{
+
+	ms->inuse = mem_inuse;
+	ms->peak = mem_peak;
+	ms->budget = mem_budget;
+	ms->fails = mem_fails;
+}
+
+u32_t
+sys_now(void)
+{
+	int64_t sec;
+	long nsec;
+
+	if (rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &sec, &nsec) != 0)
+		return 0;
+	return (u32_t)((uint64_t)sec * 1000u + (uint64_t)nsec / 1000000u);
+}
+
+uint32_t
+lnet_rand(void)
+{
+	static uint64_t x;
+	uint32_t r;
+	size_t got = 0;
+
+	if (rumpuser_getrandom(&r, sizeof(r), RUMPUSER_RANDOM_NOWAIT,
+	    &got) == 0 && got == sizeof(r))
+		return r;
+	/* no entropy source: a xorshift keeps ports/ISNs varying */
+	if (x == 0)
+		x = 0x9e3779b97f4a7c15ULL ^ sys_now();
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return (uint32_t)x;
+}
+
+/* Only lwIP's debug/statistics output comes here (LWIP_DEBUG is off):
+ * rumpuser has no vprintf, so the format is printed as is. */
+void
+lnet_diag(const char *fmt, ...)
+{
+
+	rumpuser_dprintf("lwip: %s", fmt);
+}
+
+void
+lnet_assert(const char *msg, const char *file, int line)
+{
+
+	rumpuser_dprintf("lwip: assertion \"%s\" failed at %s:%d\n", msg,
+	    file, line);
+	rumpuser_exit(RUMPUSER_PANIC);
+}
+
+int
+lnet_atoi(const char *s)
+{
+	int v = 0, neg = 0;
+
+	if (*s == '-')
+		neg = 1, s++;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	return neg ? -v : v;
+}
