@@ -160,7 +160,8 @@ $(BUILD)/lib/tandem/posix-start.o: platform/posix/start.S platform/posix/appmode
 	@$(CC) $(PXCFLAGS) -c platform/posix/start.S -o $(BUILD)/px/start.o
 	@$(CC) $(PXCFLAGS) -c platform/posix/appmode.c -o $(BUILD)/px/appmode.o
 	@ld -r -o $@ $(BUILD)/px/start.o $(BUILD)/px/appmode.o
-TOOLCHAIN += $(BUILD)/lib/libtandem-posix.a $(BUILD)/lib/tandem/posix-start.o
+TOOLCHAIN += $(BUILD)/lib/libtandem-posix.a $(BUILD)/lib/tandem/posix-start.o \
+	$(BUILD)/lib/libtdnet.a $(BUILD)/lib/liblwip.a
 toolchain: $(TOOLCHAIN) $(BUILD)/lib/libtandem.a
 
 # Programs of tests/libos (plain C, built by tandem-cc) and their images.
@@ -170,7 +171,9 @@ $(BUILD)/lo-progs/%: tests/libos/progs/%.c $(TOOLCHAIN) $(BUILD)/lib/libtandem.a
 $(BUILD)/img/lo-%.img: $(BUILD)/lo-progs/% $(TOOLCHAIN)
 	@echo "  BAKE    $@"
 	@$(BUILD)/lib/tandem/bake.sh $< -o $@ \
-	    $(if $(wildcard tests/libos/roots/$*),--root tests/libos/roots/$*)
+	    $(if $(wildcard tests/libos/roots/$*),--root tests/libos/roots/$*) \
+	    --config $$(sed -n 's|^/\* CONFIG: \(.*\) \*/$$|\1|p' \
+	    tests/libos/progs/$*.c | grep . || echo base)
 # tests/libos/roots/NAME/: the root baked into lo-NAME.img (and copied
 # into the scratch directory of the Linux run); rebake when it changes
 $(foreach r,$(notdir $(wildcard tests/libos/roots/*)),$(eval \
@@ -184,9 +187,9 @@ NETSRC	:= $(wildcard libos/net/*.c)
 NETOBJ	:= $(patsubst %,$(BUILD)/net/%.o,$(NETSRC))
 $(LWIPMARK): | deps-ok
 	@echo "  SRCPKG  lwip"; TANDEM_QUIET=1 tools/srcpkg.sh lwip $(BUILD)/src > /dev/null
-$(BUILD)/net/%.c.o: %.c $(LWIPMARK)
+$(BUILD)/net/%.c.o: %.c $(LWIPMARK) $(BUILD)/gen/sysnames.h
 	@mkdir -p $(dir $@); echo "  CC      $<"
-	@$(CC) $(KCFLAGS) -Ilibos/net -Ilibos/net/libc \
+	@$(CC) $(KCFLAGS) -Ilibos/net -Ilibos/net/libc -Ilibos -I$(BUILD)/gen \
 	    -I$$(cat $(LWIPMARK))/src/include -MMD -MP -c $< -o $@
 $(BUILD)/lib/liblwip.a: $(LWIPMARK) libos/net/lwipopts.h libos/net/arch/cc.h \
 		libos/net/build-lwip.sh

@@ -183,20 +183,56 @@ lo_file_read(struct lo_file *f, const struct iovec *iov, int cnt,
 	return r;
 }
 
+/* win = what of iov[0..cnt) is left after `done` bytes, at most 64
+ * entries (the next round takes the rest); returns its count. */
+static int
+iov_rest(const struct iovec *iov, int cnt, size_t done, struct iovec *win)
+{
+	int i = 0, n = 0;
+
+	while (i < cnt && done >= iov[i].iov_len)
+		done -= iov[i++].iov_len;
+	for (; i < cnt && n < 64; i++, n++)
+		win[n] = iov[i];
+	if (n > 0) {
+		win[0].iov_base = (char *)win[0].iov_base + done;
+		win[0].iov_len -= done;
+	}
+	return n;
+}
+
 ssize_t
 lo_file_write(struct lo_file *f, const struct iovec *iov, int cnt,
     int64_t off, int nonblock)
 {
+	const struct iovec *cur = iov;
+	struct iovec win[64];
+	size_t total = 0, done = 0;
 	ssize_t r;
+	int i, n = cnt;
 
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	if (f->ops->write == NULL)
 		return -EINVAL;
-	while (must_wait(f, r = f->ops->write(f, iov, cnt, off), nonblock))
-		if (lo_wait(f->wq, UINT64_MAX) == -EINTR)
-			return -EINTR;
-	return r;
+	for (i = 0; i < cnt; i++)
+		total += iov[i].iov_len;
+	for (;;) {
+		while (must_wait(f, r = f->ops->write(f, cur, n, off),
+		    nonblock))
+			if (lo_wait(f->wq, UINT64_MAX) == -EINTR)
+				return done > 0 ? (ssize_t)done : -EINTR;
+		if (r < 0)
+			return done > 0 ? (ssize_t)done : r;
+		done += (size_t)r;
+		/* A blocking stream (pipe, socket) takes all of it, as on
+		 * Linux: go on with the rest once there is room again. */
+		if (done >= total || r == 0 || off >= 0 || nonblock ||
+		    (f->flags & O_NONBLOCK) || f->wq == NULL)
+			return (ssize_t)done;
+		n = iov_rest(iov, cnt, done, win);
+		cur = win;
+	}
 }
 
 /* Seekable files move their offset; streams pass -1. */
