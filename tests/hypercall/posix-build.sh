@@ -2,6 +2,7 @@
 # bench/hypercall.sh: builds a platform posix program from core/,
 # hypercall/, platform/posix/ and the given app sources.
 #   posix_build OUT OBJDIR "EXTRA CFLAGS" APP.c...
+# (POSIX_LIBS: extra link arguments after the objects, e.g. archives)
 # core/main.c calls the app's main(); on posix the process main() is the
 # platform's, so core and the app see it renamed.  core/string.c is libc
 # the host already has.
@@ -23,5 +24,5 @@ posix_build() {
 		objs="$objs $o"
 	done
 	gcc -c arch/x86_64/switch.S -o "$od/switch.o" || return 1
-	gcc $fl -rdynamic -o "$out" $objs "$od/switch.o"
+	gcc $fl -rdynamic -o "$out" $objs "$od/switch.o" ${POSIX_LIBS:-}
 }
