@@ -7,9 +7,12 @@
 #   OUTDIR/include/ext2fs/*.h, OUTDIR/include/et/com_err.h
 #
 # Only lib/et and lib/ext2fs are made (and the few generated headers they
-# need), not the tools.  CFLAGS go to configure (say -fsanitize=address
-# for the fuzzer, or what tandem-cc wants).  Idempotent: a stamp of CC,
-# CFLAGS and this script skips work already done.
+# need), not the tools.  CFLAGS go to configure as CFLAGS and LDFLAGS
+# (configure links its test programs and e2fsprogs' build helpers with
+# them): -fsanitize=address for the fuzzer, or what tandem-cc wants.
+# EXT2FS_CONFIGURE_ARGS: more configure arguments (a cross build may
+# want --host=x86_64-linux-musl or --without-pthread).
+# Idempotent: a stamp of CC, CFLAGS and this script skips work done.
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 CC OUTDIR [CFLAGS...]" >&2; exit 2; }
 cc=$1 out=$2
@@ -19,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-stamp=$(printf '%s\n%s\n' "$cc" "$cflags" | cat - "$here/build-ext2fs.sh" | sha256sum | cut -d' ' -f1)
+stamp=$(printf '%s\n%s\n%s\n' "$cc" "$cflags" "${EXT2FS_CONFIGURE_ARGS:-}" | cat - "$here/build-ext2fs.sh" | sha256sum | cut -d' ' -f1)
 [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ] && [ -s "$out/lib/libext2fs.a" ] && exit 0
 
 exec 9> "$out/.lock"
@@ -34,11 +37,12 @@ log "configure ($cc $cflags)"
 # Everything optional off: no NLS, no MMP (we refuse the mmp feature),
 # no tdb, no backtrace(), no shared libraries, no fuse2fs; the private
 # libuuid is never linked (nothing we call generates UUIDs).
-"$srcdir/configure" CC="$cc" CFLAGS="$cflags" \
+"$srcdir/configure" CC="$cc" CFLAGS="$cflags" LDFLAGS="$cflags" \
     --disable-nls --disable-mmp --disable-tdb --disable-backtrace \
     --disable-bmap-stats --disable-elf-shlibs --disable-fuse2fs \
     --disable-debugfs --disable-imager --disable-resizer --disable-defrag \
     --disable-uuidd --disable-rpath --disable-fsck \
+    ${EXT2FS_CONFIGURE_ARGS:-} \
     > configure.log 2>&1 || { tail -20 configure.log >&2; exit 1; }
 log "make lib/et lib/ext2fs"
 { make -C util subst && make -C lib/et && make -C lib/ext2fs libext2fs.a; } \

@@ -123,6 +123,7 @@ e4_setattr(struct lo_vnode *vn, const struct lo_attr *a, int mask)
 	if (mask & LO_SETATTR_MTIME)
 		e4_settime(&in, 'm', a->mtime_ns);
 	e4_touch(m, &in, "c");
+	vn->mode = in.i_mode;
 	return (int)leave(vn, e4_iput(m, e4ino(vn), &in));
 }
 

@@ -156,10 +156,11 @@ e4_gettime(const struct ext2_inode_large *cin, int which)
 	int64_t sec = (int32_t)*btime(in, which);
 	__u32 *x = xtime(in, which);
 
-	if (x == NULL)
-		return sec * 1000000000LL;
-	sec += (int64_t)(*x & 3) << 32;
-	return sec * 1000000000LL + (*x >> 2) % 1000000000;
+	if (x != NULL)
+		sec += (int64_t)(*x & 3) << 32;
+	if (sec > INT64_MAX / 1000000000 - 1)	/* past 2262: clamp */
+		return INT64_MAX;
+	return sec * 1000000000LL + (x != NULL ? (*x >> 2) % 1000000000 : 0);
 }
 
 void
@@ -277,6 +278,15 @@ say(const char *dev, const char *what, const char *detail)
 	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
 }
 
+static void
+sayfeat(const char *dev, const char *what, const char *kind, uint32_t bits,
+    const char *names)
+{
+
+	rumpuser_dprintf("ext4: %s: %s: %s features 0x%x (%s)\n", dev, what,
+	    kind, (unsigned)bits, names);
+}
+
 /* Is the journal empty?  0 yes, -EUCLEAN no, -EIO unreadable. */
 static int
 journal_clean(ext2_filsys fs)
@@ -310,13 +320,15 @@ static int
 check_features(ext2_filsys fs, const char *dev, int rw)
 {
 	struct ext2_super_block *sb = fs->super;
+	uint32_t bits;
 	int e;
 
-	if (sb->s_feature_incompat & ~E4_INCOMPAT_RO &
-	    ~EXT3_FEATURE_INCOMPAT_RECOVER) {
-		say(dev, "mount refused", "unsupported incompat features "
-		    "(compression, journal_dev, dirdata, encrypt, casefold "
-		    "or unknown)");
+	bits = sb->s_feature_incompat & ~E4_INCOMPAT_RO &
+	    ~EXT3_FEATURE_INCOMPAT_RECOVER;
+	if (bits != 0) {
+		sayfeat(dev, "mount refused", "unsupported incompat", bits,
+		    "compression, journal_dev, dirdata, encrypt, casefold "
+		    "or unknown");
 		return -EINVAL;
 	}
 	if (ext2fs_has_feature_journal_needs_recovery(sb)) {
@@ -326,11 +338,16 @@ check_features(ext2_filsys fs, const char *dev, int rw)
 	}
 	if (!rw)
 		return 0;
-	if ((sb->s_feature_incompat & ~E4_INCOMPAT_RW) ||
-	    (sb->s_feature_ro_compat & ~E4_ROCOMPAT_RW)) {
-		say(dev, "read-write mount refused", "features we only read "
-		    "(inline_data, mmp, ea_inode, bigalloc, quota, verity, "
-		    "readonly...): mount it :ro");
+	if ((bits = sb->s_feature_incompat & ~E4_INCOMPAT_RW) != 0) {
+		sayfeat(dev, "read-write mount refused", "incompat", bits,
+		    "inline_data, mmp or ea_inode: we only read those; "
+		    "mount it :ro");
+		return -EROFS;
+	}
+	if ((bits = sb->s_feature_ro_compat & ~E4_ROCOMPAT_RW) != 0) {
+		sayfeat(dev, "read-write mount refused", "ro_compat", bits,
+		    "bigalloc, quota, verity, readonly, shared_blocks, "
+		    "orphan_present...: we only read those; mount it :ro");
 		return -EROFS;
 	}
 	if ((sb->s_state & EXT2_ERROR_FS) || !(sb->s_state & EXT2_VALID_FS) ||
@@ -357,8 +374,14 @@ e4_mount(struct lo_mount *mnt, const char *source, int flags,
 	errcode_t err;
 	int rw = !(flags & LO_MNT_RDONLY), e;
 
+	static int tables;
+
 	if (source == NULL)
 		return -EINVAL;
+	if (!tables) {			/* com_err's messages for ours */
+		initialize_ext2_error_table();
+		tables = 1;
+	}
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return -ENOMEM;
 	rumpuser_mutex_init(&m->lock, RUMPUSER_MTX_KMUTEX);

@@ -2,6 +2,7 @@
 # tree.py -- host side of the tests/fs tree checks (same rules as
 # fsutil.c): byte k of a file of n bytes is (k*131 + (n*7+3)%251) % 251.
 #   tree.py gen DIR    make a tree in DIR (for mke2fs -d)
+#   tree.py gensmall DIR  a small one for the fuzzer
 #   tree.py walk DIR   print its "M ..." manifest as fstest's walk does,
 #                      "BAD ..." for content not following the rule
 #                      (files under a directory named raw are not checked)
@@ -60,9 +61,30 @@ def gen(top):
     os.chmod(os.path.join(top, 'x'), 0o711)
 
 
+def gensmall(top):
+    """A small tree for the fuzzer: a multi-block directory, a sparse file
+    with many extents, symlinks, nested dirs."""
+    os.makedirs(os.path.join(top, 'x/y'))
+    os.makedirs(os.path.join(top, 'raw'))
+    for i, n in enumerate([0, 10, 1500, 5000, 30000]):
+        with open(os.path.join(top, ['', 'x', 'x/y'][i % 3], 'file%d' % i), 'wb') as f:
+            f.write(content(n))
+    os.makedirs(os.path.join(top, 'big'))
+    for i in range(90):
+        open(os.path.join(top, 'big', 'n%02d-%s' % (i, 'e' * (i % 30))), 'wb').close()
+    with open(os.path.join(top, 'raw', 'sparse'), 'wb') as f:
+        for i in range(12):
+            f.seek(i * 8192)
+            f.write(content(1024))
+    os.symlink('x/file1', os.path.join(top, 'fast'))
+    os.symlink('/' + 'l/' * 40 + 't', os.path.join(top, 'slow'))
+
+
 if __name__ == '__main__':
     if sys.argv[1] == 'gen':
         gen(sys.argv[2])
+    elif sys.argv[1] == 'gensmall':
+        gensmall(sys.argv[2])
     else:
         out = []
         bad = walk(sys.argv[2], '', out)
