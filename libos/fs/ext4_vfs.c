@@ -315,6 +315,32 @@ journal_clean(ext2_filsys fs)
 	return e;
 }
 
+/* Superblock geometry as mke2fs makes it and Linux checks it at mount
+ * (libext2fs trusts some of it: a first data block past 1, say, makes
+ * its bitmap loader write past its buffer). */
+static int
+geometry_ok(ext2_filsys fs)
+{
+	struct ext2_super_block *sb = fs->super;
+	uint32_t bs = fs->blocksize, first = bs == 1024 ? 1 : 0;
+	uint64_t groups = fs->group_desc_count;
+
+	if (ext2fs_has_feature_bigalloc(sb)) {
+		if (sb->s_first_data_block != 0 && sb->s_first_data_block != first)
+			return 0;
+	} else if (sb->s_first_data_block != first ||
+	    sb->s_log_cluster_size != sb->s_log_block_size ||
+	    sb->s_clusters_per_group != sb->s_blocks_per_group)
+		return 0;
+	if (sb->s_blocks_per_group == 0 || sb->s_blocks_per_group > bs * 8 ||
+	    sb->s_blocks_per_group % 8 != 0 ||
+	    sb->s_clusters_per_group == 0 || sb->s_clusters_per_group > bs * 8 ||
+	    sb->s_inodes_per_group == 0 || sb->s_inodes_per_group > bs * 8 ||
+	    (uint64_t)sb->s_inodes_per_group * groups != sb->s_inodes_count)
+		return 0;
+	return ext2fs_blocks_count(sb) > sb->s_first_data_block;
+}
+
 /* The mount policy; 0 or a -errno with the reason said. */
 static int
 check_features(ext2_filsys fs, const char *dev, int rw)
@@ -323,6 +349,11 @@ check_features(ext2_filsys fs, const char *dev, int rw)
 	uint32_t bits;
 	int e;
 
+	if (!geometry_ok(fs)) {
+		say(dev, "mount refused", "corrupt superblock (geometry), "
+		    "run e2fsck");
+		return -EUCLEAN;
+	}
 	bits = sb->s_feature_incompat & ~E4_INCOMPAT_RO &
 	    ~EXT3_FEATURE_INCOMPAT_RECOVER;
 	if (bits != 0) {

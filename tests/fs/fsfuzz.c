@@ -4,6 +4,7 @@
  * a failure; any error code is fine.
  *
  *   fsfuzz N SEED IMAGE...
+ *   FSFUZZ_IMAGE=file fsfuzz 1 RW x   replays one image (RW 0 or 1)
  *
  * Each round copies one of the images into the memory disk (memdisk.c),
  * flips 1..8 random bits in its metadata (1 KiB pieces that are neither
@@ -18,6 +19,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sanitizer/asan_interface.h>
 
 #include "fsutil.h"
 
@@ -78,6 +81,25 @@ load(struct image *im, const char *path)
 			im->meta[im->nmeta++] = (uint32_t)i;
 	}
 	return im->nmeta > 0 ? 0 : -1;
+}
+
+/* The image of the round that crashed, for a rerun by hand. */
+static unsigned char *saved;
+static uint64_t savedsize;
+static long round_no;
+
+static void
+died(void)
+{
+	int fd = open("fsfuzz-crash.img", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	fprintf(stderr, "fsfuzz: crashed in round %ld; its image is "
+	    "fsfuzz-crash.img\n", round_no);
+	if (fd >= 0) {
+		if (write(fd, saved, savedsize) < 0)
+			fprintf(stderr, "fsfuzz: cannot save it\n");
+		close(fd);
+	}
 }
 
 static int budget;		/* vnodes a walk may still visit */
@@ -185,6 +207,27 @@ main(int argc, char **argv)
 	n = atol(argv[1]);
 	rs ^= (uint64_t)atol(argv[2]) * 0x9e3779b97f4a7c15ULL;
 	memset(im, 0, sizeof(im));
+	if (getenv("FSFUZZ_IMAGE") != NULL) {	/* replay a saved image */
+		struct image r;
+
+		memset(&r, 0, sizeof(r));
+		if (load(&r, getenv("FSFUZZ_IMAGE")) != 0)
+			return 2;
+		memdisk = r.base;
+		memdisk_size = r.size;
+		e = fu_mount(&mnt, "blk0", atoi(argv[2]) ? 0 : LO_MNT_RDONLY,
+		    &root);
+		printf("fsfuzz: replay: mount %d\n", e);
+		if (e == 0) {
+			budget = 200;
+			walk(root, 0);
+			if (atoi(argv[2]))
+				scribble(root);
+			lo_vn_rele(root);
+			e4_fstype.unmount(&mnt);
+		}
+		return 0;
+	}
 	for (k = 3; k < argc && ni < 8; k++, ni++) {
 		if (load(&im[ni], argv[k]) != 0) {
 			fprintf(stderr, "fsfuzz: cannot use %s\n", argv[k]);
@@ -197,6 +240,9 @@ main(int argc, char **argv)
 		if (im[k].size > memdisk_size)
 			memdisk_size = im[k].size;
 	memdisk = malloc(memdisk_size);
+	saved = malloc(memdisk_size);
+	__asan_set_death_callback(died);
+
 	for (i = 0; i < n; i++) {
 		struct image *p = &im[rnd() % (uint64_t)ni];
 
@@ -209,6 +255,9 @@ main(int argc, char **argv)
 			memdisk[off] ^= (unsigned char)(1 << (rnd() % 8));
 		}
 		k = rnd() % 3 == 0;
+		memcpy(saved, memdisk, p->size);
+		savedsize = p->size;
+		round_no = i;
 		e = fu_mount(&mnt, "blk0", k ? 0 : LO_MNT_RDONLY, &root);
 		if (e != 0)
 			continue;
