@@ -55,6 +55,18 @@ enter(struct lo_vnode *dir, const char *name, int write)
 	return 0;
 }
 
+/* New names need a few blocks (a directory block, an expansion, an
+ * extent split) and maybe an inode: refuse up front rather than have
+ * libext2fs fail half way. */
+static int
+nospace(struct e4_mount *m, int inode)
+{
+	struct ext2_super_block *sb = m->fs->super;
+
+	return ext2fs_free_blocks_count(sb) < 4 ||
+	    (inode && sb->s_free_inodes_count == 0);
+}
+
 static int
 leave(struct lo_vnode *dir, int e)
 {
@@ -144,6 +156,8 @@ e4_create(struct lo_vnode *dir, const char *name, uint32_t mode,
 
 	if ((e = enter(dir, name, 1)) != 0)
 		return e;
+	if (nospace(m, 1))
+		return leave(dir, -ENOSPC);
 	if ((e = find(m, e4ino(dir), name, &ino)) != -ENOENT)
 		return leave(dir, e == 0 ? -EEXIST : e);
 	mode = LINUX_S_IFREG | (mode & 07777);
@@ -189,6 +203,8 @@ e4_mkdir(struct lo_vnode *dir, const char *name, uint32_t mode)
 
 	if ((e = enter(dir, name, 1)) != 0)
 		return e;
+	if (nospace(m, 1))
+		return leave(dir, -ENOSPC);
 	if ((e = find(m, e4ino(dir), name, &ino)) != -ENOENT)
 		return leave(dir, e == 0 ? -EEXIST : e);
 	m->dirty = 1;
@@ -424,6 +440,8 @@ e4_symlink(struct lo_vnode *dir, const char *name, const char *target)
 		return target[0] == '\0' ? -ENOENT : -ENAMETOOLONG;
 	if ((e = enter(dir, name, 1)) != 0)
 		return e;
+	if (nospace(m, 1))
+		return leave(dir, -ENOSPC);
 	if ((e = find(m, e4ino(dir), name, &ino)) != -ENOENT)
 		return leave(dir, e == 0 ? -EEXIST : e);
 	m->dirty = 1;
@@ -453,6 +471,8 @@ e4_link(struct lo_vnode *dir, const char *name, struct lo_vnode *vn)
 		return -EXDEV;
 	if ((e = enter(dir, name, 1)) != 0)
 		return e;
+	if (nospace(m, 0))
+		return leave(dir, -ENOSPC);
 	if ((e = find(m, e4ino(dir), name, &ino)) != -ENOENT)
 		return leave(dir, e == 0 ? -EEXIST : e);
 	if ((e = e4_iget(m, e4ino(vn), &in)) != 0)

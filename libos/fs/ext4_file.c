@@ -150,6 +150,9 @@ e4_read(struct lo_vnode *vn, void *buf, size_t len, int64_t off)
 		return leave(vn, -EINVAL);
 	if ((uint64_t)off >= EXT2_I_SIZE(&in))
 		return leave(vn, 0);
+	/* never past the size (libext2fs reads a whole inline-data area) */
+	if (len > EXT2_I_SIZE(&in) - (uint64_t)off)
+		len = (size_t)(EXT2_I_SIZE(&in) - (uint64_t)off);
 	if ((err = ext2fs_file_open2(m->fs, e4ino(vn), (struct ext2_inode *)&in,
 	    0, &f)) != 0)
 		return leave(vn, e4_errno(err));
@@ -163,6 +166,30 @@ e4_read(struct lo_vnode *vn, void *buf, size_t len, int64_t off)
 	}
 	ext2fs_file_close(f);
 	return leave(vn, done > 0 ? (ssize_t)done : e4_errno(err));
+}
+
+/* How much of len bytes at off the free space can take, keeping a
+ * reserve for metadata: libext2fs's failure paths when an allocation
+ * fails half way (an extent split, say) can leave an inode whose block
+ * count and extent tree disagree, so we stop before.  Worst case counted:
+ * every block new, one extent each. */
+#define E4_RESERVE	16	/* blocks kept for directories and extents */
+
+static size_t
+room(struct e4_mount *m, size_t len, int64_t off)
+{
+	uint64_t bs = m->fs->blocksize, blocks, meta, free;
+
+	free = ext2fs_free_blocks_count(m->fs->super);
+	blocks = (len + (uint64_t)off % bs + bs - 1) / bs;
+	meta = 4 + blocks / (bs / 12 - 1);
+	if (free >= blocks + meta + E4_RESERVE)
+		return len;
+	if (free <= meta + E4_RESERVE + 1)
+		return 0;
+	blocks = free - meta - E4_RESERVE - 1;
+	return blocks * bs - (uint64_t)off % bs < len ?
+	    (size_t)(blocks * bs - (uint64_t)off % bs) : len;
 }
 
 ssize_t
@@ -188,6 +215,8 @@ e4_write(struct lo_vnode *vn, const void *buf, size_t len, int64_t off)
 		return leave(vn, -EFBIG);
 	if (len == 0)
 		return leave(vn, 0);
+	if ((len = room(m, len, off)) == 0)
+		return leave(vn, -ENOSPC);
 	m->dirty = 1;
 	if ((err = ext2fs_file_open2(m->fs, e4ino(vn), (struct ext2_inode *)&in,
 	    EXT2_FILE_WRITE, &f)) != 0)

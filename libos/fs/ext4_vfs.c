@@ -332,8 +332,9 @@ geometry_ok(ext2_filsys fs)
 	    sb->s_log_cluster_size != sb->s_log_block_size ||
 	    sb->s_clusters_per_group != sb->s_blocks_per_group)
 		return 0;
-	if (sb->s_blocks_per_group == 0 || sb->s_blocks_per_group > bs * 8 ||
-	    sb->s_blocks_per_group % 8 != 0 ||
+	if (sb->s_blocks_per_group == 0 || sb->s_blocks_per_group % 8 != 0 ||
+	    (!ext2fs_has_feature_bigalloc(sb) &&
+	    sb->s_blocks_per_group > bs * 8) ||
 	    sb->s_clusters_per_group == 0 || sb->s_clusters_per_group > bs * 8 ||
 	    sb->s_inodes_per_group == 0 || sb->s_inodes_per_group > bs * 8 ||
 	    (uint64_t)sb->s_inodes_per_group * groups != sb->s_inodes_count)

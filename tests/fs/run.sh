@@ -167,16 +167,21 @@ got=$("$FST" mount 2>&1 | sed -n 's/^mount: //p')
 [ "$got" = -19 ] && ok "mount without a device: -ENODEV" || bad "mount without a device: got $got"
 
 # ---- ENOSPC -------------------------------------------------------------
-img=$T/enospc.img
-rm -f "$img"
-mke2fs -q -F -t ext4 "$img" 8M > /dev/null 2>&1
-fst "$img" enospc > "$T/enospc.log" 2>&1
-rc=$?
-[ $rc = 0 ] && grep -q '^fstest: ok$' "$T/enospc.log" &&
-    ok "ENOSPC: fill, delete, fill again ($(grep -c 'files, then -28' "$T/enospc.log") rounds ended in -ENOSPC)" ||
-    bad "ENOSPC" "" "$T/enospc.log"
-if clean "$img"; then ok "ENOSPC: e2fsck -fn clean"
-else bad "ENOSPC: e2fsck -fn clean" "" "$img.fsck"; fi
+enospc_case() {	# NAME SIZE MKE2FS-ARGS...
+	local n=$1 sz=$2 img=$T/enospc-$1.img
+	shift 2
+	rm -f "$img"
+	mke2fs -q -F "$@" "$img" "$sz" > /dev/null 2>&1
+	fst "$img" enospc > "$T/enospc-$n.log" 2>&1
+	[ $? = 0 ] && grep -q '^fstest: ok$' "$T/enospc-$n.log" &&
+	    ok "ENOSPC $n: fill, delete, fill again, small files to the end: -ENOSPC each time" ||
+	    bad "ENOSPC $n" "" "$T/enospc-$n.log"
+	if clean "$img"; then ok "ENOSPC $n: e2fsck -fn clean"
+	else bad "ENOSPC $n: e2fsck -fn clean" "" "$img.fsck"; fi
+}
+enospc_case ext4 8M -t ext4
+enospc_case ext4-blocks 8M -t ext4 -N 16384
+enospc_case ext2-1k 4M -t ext2 -b 1024 -N 8192
 
 # ---- crash: SIGKILL mid-stream, e2fsck -fy, no acknowledged record lost --
 . tests/fs/crash.sh
