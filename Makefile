@@ -42,7 +42,7 @@ APPS	:= hello stress panic hypercall-test hypercall-bench blkcheck pingd
 IMGS	:= $(patsubst %,$(BUILD)/img/%.img,$(APPS))
 XENTESTS := pvcheck xencheck	# test images of tests/xen/, see below
 
-.PHONY: all deps check demo demo-xen clean unit boot xen-check posix-check bench
+.PHONY: all deps check demo demo-xen clean unit boot xen-check posix-check bench fs-check
 .SECONDARY:
 all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) \
 	$(patsubst %,$(BUILD)/img/%.img,$(XENTESTS)) $(BUILD)/bin/tandem
@@ -107,6 +107,10 @@ check: all
 
 unit: deps-ok
 	tests/unit/run.sh $(BUILD)
+
+# ext2/3/4 (libos/fs) on platform posix; FS_FUZZ_N=1000 for a quick run
+fs-check: deps-ok
+	tests/fs/run.sh $(BUILD)
 
 demo: all
 	@echo "== hello.img: $$(stat -c %s $(BUILD)/img/hello.img) bytes, sha256 $$(sha256sum $(BUILD)/img/hello.img | cut -c1-16)..."
