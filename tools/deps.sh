@@ -20,6 +20,8 @@ pkgs=(
 	# busybox-static for reference, flock/losetup copied into dom0)
 	cpio kmod busybox-static xz-utils zstd gzip dpkg apt libc-bin mount
 	coreutils bash
+	# tests/fs: libext2fs and libos/fs also built with musl
+	musl-tools
 )
 
 missing() {

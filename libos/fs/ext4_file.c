@@ -192,6 +192,21 @@ room(struct e4_mount *m, size_t len, int64_t off)
 	    (size_t)(blocks * bs - (uint64_t)off % bs) : len;
 }
 
+/* Inside the size of a file that looks hole-free: no block to allocate
+ * (i_blocks also counts extent/indirect blocks, so a rare sparse file
+ * passes too: a few blocks kept free cover its allocations). */
+static int
+overwrite(struct e4_mount *m, struct ext2_inode_large *in, size_t len,
+    int64_t off)
+{
+	uint64_t size = EXT2_I_SIZE(in), bs = m->fs->blocksize;
+
+	return (uint64_t)off + len <= size &&
+	    ext2fs_free_blocks_count(m->fs->super) >= E4_RESERVE / 2 &&
+	    ext2fs_get_stat_i_blocks(m->fs, (struct ext2_inode *)in) * 512 /
+	    bs >= (size + bs - 1) / bs;
+}
+
 ssize_t
 e4_write(struct lo_vnode *vn, const void *buf, size_t len, int64_t off)
 {
@@ -215,7 +230,7 @@ e4_write(struct lo_vnode *vn, const void *buf, size_t len, int64_t off)
 		return leave(vn, -EFBIG);
 	if (len == 0)
 		return leave(vn, 0);
-	if ((len = room(m, len, off)) == 0)
+	if (!overwrite(m, &in, len, off) && (len = room(m, len, off)) == 0)
 		return leave(vn, -ENOSPC);
 	m->dirty = 1;
 	if ((err = ext2fs_file_open2(m->fs, e4ino(vn), (struct ext2_inode *)&in,

@@ -11,6 +11,7 @@
  * libext2fs issued them in, which is what makes a crash leave a state
  * e2fsck can repair without losing what an fsync acknowledged.
  */
+#include <sys/types.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,6 +5,7 @@
  *
  *   fsfuzz N SEED IMAGE...
  *   FSFUZZ_IMAGE=file fsfuzz 1 RW x   replays one image (RW 0 or 1)
+ *   FSFUZZ_IMAGE=file fsfuzz 1 0 walk  walks a clean image as fstest does
  *
  * Each round copies one of the images into the memory disk (memdisk.c),
  * flips 1..8 random bits in its metadata (1 KiB pieces that are neither
@@ -20,7 +21,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/asan_interface.h>
+#endif
 
 #include "fsutil.h"
 
@@ -218,6 +221,14 @@ main(int argc, char **argv)
 		e = fu_mount(&mnt, "blk0", atoi(argv[2]) ? 0 : LO_MNT_RDONLY,
 		    &root);
 		printf("fsfuzz: replay: mount %d\n", e);
+		if (e == 0 && strcmp(argv[3], "walk") == 0) {
+			/* a clean image: the manifest and content check */
+			e = fu_walk(root, "");
+			printf("fsfuzz: walk: %d problems\n", e);
+			lo_vn_rele(root);
+			e4_fstype.unmount(&mnt);
+			return e != 0;
+		}
 		if (e == 0) {
 			budget = 200;
 			walk(root, 0);
@@ -241,7 +252,11 @@ main(int argc, char **argv)
 			memdisk_size = im[k].size;
 	memdisk = malloc(memdisk_size);
 	saved = malloc(memdisk_size);
+#ifdef __SANITIZE_ADDRESS__
 	__asan_set_death_callback(died);
+#else
+	(void)died;
+#endif
 
 	for (i = 0; i < n; i++) {
 		struct image *p = &im[rnd() % (uint64_t)ni];

@@ -154,6 +154,25 @@ build(struct lo_vnode *root)
 	(void)e;
 }
 
+/* On a full disk, rewriting blocks a file already has still works. */
+static void
+overwrite_full(struct lo_vnode *root)
+{
+	static unsigned char buf[65536];
+	struct lo_vnode *vn;
+	ssize_t n;
+
+	if (need(root->ops->lookup(root, "fill0", &vn), "lookup fill0") != 0)
+		return;
+	fu_fill(buf, sizeof(buf), fu_hash(256 * 1024 + 123), 4096);
+	n = vn->ops->write(vn, buf, 8192, 4096);
+	FU_CHECK(n == 8192, "overwrite on a full disk: %zd", n);
+	n = vn->ops->write(vn, buf, 65536, 256 * 1024 + 123);
+	FU_CHECK(n == -ENOSPC || (n >= 0 && n < 65536),
+	    "append on a full disk: %zd", n);
+	lo_vn_rele(vn);
+}
+
 static int
 cmd_enospc(struct lo_vnode *root)
 {
@@ -170,6 +189,7 @@ cmd_enospc(struct lo_vnode *root)
 		n[round] = i;
 		printf("enospc: round %d: %d files, then %d\n", round, i, e);
 		FU_CHECK(e == -ENOSPC, "full disk gave %d, want -ENOSPC", e);
+		overwrite_full(root);
 		for (i = 0; i <= n[round]; i++) {
 			snprintf(name, sizeof(name), "fill%d", i);
 			e = root->ops->unlink(root, name);

@@ -28,6 +28,7 @@ bad() {
 	[ -n "${3:-}" ] && [ -s "$3" ] && tail -n 12 "$3" | sed 's/^/    | /'
 	return 0
 }
+skip() { echo "SKIP $1"; }
 check() { local n=$1; shift; if "$@" >/dev/null 2>&1; then ok "$n"; else bad "$n"; fi; }
 export ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=0
 export UBSAN_OPTIONS=print_stacktrace=1
@@ -190,6 +191,33 @@ crash_test "$T"
 # ---- fuzz ---------------------------------------------------------------
 . tests/fs/fuzz.sh
 fuzz_test "$T"
+
+# ---- libext2fs and our module built with musl (what tandem-cc will be) --
+if command -v musl-gcc > /dev/null; then
+	e=$B/ext2fs-musl
+	if libos/fs/build-ext2fs.sh musl-gcc "$e" -O2 -g > "$T/musl-build.log" 2>&1 &&
+	    musl-gcc -static -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
+		-Iinclude -I$e/include -o "$B/fs/fsfuzz-musl" tests/fs/fsfuzz.c \
+		tests/fs/memdisk.c tests/fs/fsutil.c tests/fs/lostub.c $FSSRC \
+		"$e/lib/libext2fs.a" "$e/lib/libcom_err.a" >> "$T/musl-build.log" 2>&1
+	then
+		ok "musl: libext2fs and libos/fs built with musl-gcc"
+		FSFUZZ_IMAGE=$T/host-ext4.img "$B/fs/fsfuzz-musl" 1 0 walk > "$T/musl-walk.log" 2>&1
+		grep -q '^fsfuzz: walk: 0 problems$' "$T/musl-walk.log" &&
+		    diff <(grep '^M' "$T/musl-walk.log" | grep -v ' /lost+found') "$T/gen.man" > /dev/null &&
+		    ok "musl: host-made ext4 tree read, same manifest and bytes" ||
+		    bad "musl: host-made ext4 tree" "" "$T/musl-walk.log"
+		"$B/fs/fsfuzz-musl" 5000 3 "$T/fz4.img" "$T/fz2.img" "$T/fz4n.img" \
+		    > "$T/musl-fuzz.log" 2>&1 &&
+		    grep -q '^fsfuzz: 5000 corrupted images, .* 0 crashes$' "$T/musl-fuzz.log" &&
+		    ok "musl: $(tail -1 "$T/musl-fuzz.log" | sed 's/^fsfuzz: //')" ||
+		    bad "musl: 5000 corrupted images" "" "$T/musl-fuzz.log"
+	else
+		bad "musl: build" "" "$T/musl-build.log"
+	fi
+else
+	skip "musl build (musl-gcc not installed)"
+fi
 
 # ---- the tree once more under ASan+UBSan --------------------------------
 img=$T/asan.img
