@@ -31,6 +31,12 @@ struct e4_mount {
 	int			 rdonly;
 	int			 dirty;		/* written since the last flush */
 	struct e4_node		*hash[E4_HASH];
+	/* ext4_sync.c: groups whose block bitmap changed since the last
+	 * flush, and the libext2fs callbacks we chained in front of */
+	uint8_t			*bbdirty;
+	dgrp_t			 ngroups;
+	void	(*old_stats)(ext2_filsys, blk64_t, int);
+	void	(*old_range)(ext2_filsys, blk64_t, blk_t, int);
 };
 
 extern io_manager e4_io_manager;
@@ -50,8 +56,15 @@ void	e4_settime(struct ext2_inode_large *, int which, int64_t ns);
 int64_t	e4_gettime(const struct ext2_inode_large *, int which);
 /* Frees an inode with no links left (blocks, then the inode itself). */
 int	e4_release(struct e4_mount *, ext2_ino_t);
+int64_t	e4_now_ns(void);		/* wall clock */
+
+/* ext4_sync.c */
 /* Durable: libext2fs state written, then the device flushed. */
 int	e4_flush(struct e4_mount *);
+/* From a read-write mount on: write only the block bitmaps that changed
+ * (e4_untrack before unmount restores libext2fs's own writer). */
+void	e4_track(struct e4_mount *);
+void	e4_untrack(struct e4_mount *);
 
 static inline struct e4_mount *
 e4m(const struct lo_vnode *vn)

@@ -9,7 +9,12 @@
  * flush-cache, fdatasync on posix).  No cache here: libext2fs keeps its
  * own inode cache, and write-through keeps the order of writes the order
  * libext2fs issued them in, which is what makes a crash leave a state
- * e2fsck can repair without losing what an fsync acknowledged.
+ * e2fsck can repair without losing what an fsync acknowledged (a new
+ * extent leaf reaches the device before the inode that points to it).
+ * One exception that keeps that order: the last block written is held
+ * back, and a write of the very same block replaces it (libext2fs writes
+ * an inode's table block several times per file write); anything else --
+ * another write, a read of it, flush, close -- sends it first.
  */
 #include <sys/types.h>
 #include <errno.h>
@@ -25,7 +30,12 @@ struct e4_chan {
 	int		fd;
 	uint64_t	size;		/* device bytes */
 	unsigned long long nread, nwritten;
+	void		*pend;		/* the held-back write, if pend_len */
+	uint64_t	 pend_off;
+	size_t		 pend_len, pend_cap;
 };
+
+static errcode_t unpend(struct e4_chan *);
 
 /* rumpuser errors (NetBSD numbers) as libext2fs error codes: the device
  * said no, so the file system sees an I/O error. */
@@ -87,13 +97,17 @@ e4io_close(io_channel io)
 {
 	struct e4_chan *c = io->private_data;
 
+	errcode_t err;
+
 	if (--io->refcount > 0)
 		return 0;
+	err = unpend(c);
 	rumpuser_close(c->fd);
+	free(c->pend);
 	free(c);
 	free(io->name);
 	free(io);
-	return 0;
+	return err;
 }
 
 static errcode_t
@@ -106,23 +120,13 @@ e4io_set_blksize(io_channel io, int bs)
 	return 0;
 }
 
-/* count > 0: blocks; count < 0: -count bytes (libext2fs's convention). */
 static errcode_t
-xfer(io_channel io, unsigned long long blk, int count, void *data, int write)
+raw(struct e4_chan *c, uint64_t off, uint64_t len, void *data, int write)
 {
-	struct e4_chan *c = io->private_data;
 	struct rumpuser_iovec iov;
-	uint64_t off, len;
 	size_t done;
 	int e;
 
-	len = count < 0 ? (uint64_t)-(int64_t)count :
-	    (uint64_t)count * (uint64_t)io->block_size;
-	off = blk * (uint64_t)io->block_size;
-	if (len == 0)
-		return 0;
-	if (blk > c->size / 512 || off + len > c->size || off + len < off)
-		return write ? EXT2_ET_SHORT_WRITE : EXT2_ET_SHORT_READ;
 	iov.iov_base = data;
 	iov.iov_len = (size_t)len;
 	if (write)
@@ -137,6 +141,58 @@ xfer(io_channel io, unsigned long long blk, int count, void *data, int write)
 		c->nwritten += len;
 	else
 		c->nread += len;
+	return 0;
+}
+
+/* Sends the held-back write; its error, if any, is the caller's. */
+static errcode_t
+unpend(struct e4_chan *c)
+{
+	errcode_t err;
+
+	if (c->pend_len == 0)
+		return 0;
+	err = raw(c, c->pend_off, c->pend_len, c->pend, 1);
+	c->pend_len = 0;
+	return err;
+}
+
+/* count > 0: blocks; count < 0: -count bytes (libext2fs's convention). */
+static errcode_t
+xfer(io_channel io, unsigned long long blk, int count, void *data, int write)
+{
+	struct e4_chan *c = io->private_data;
+	uint64_t off, len;
+	errcode_t err;
+
+	len = count < 0 ? (uint64_t)-(int64_t)count :
+	    (uint64_t)count * (uint64_t)io->block_size;
+	off = blk * (uint64_t)io->block_size;
+	if (len == 0)
+		return 0;
+	if (blk > c->size / 512 || off + len > c->size || off + len < off)
+		return write ? EXT2_ET_SHORT_WRITE : EXT2_ET_SHORT_READ;
+	if (c->pend_len != 0 && write && off == c->pend_off &&
+	    len == c->pend_len) {
+		memcpy(c->pend, data, len);	/* the same block again */
+		return 0;
+	}
+	if (c->pend_len != 0 && (write || (off < c->pend_off + c->pend_len &&
+	    c->pend_off < off + len)) && (err = unpend(c)) != 0)
+		return err;
+	if (!write || len > 65536)
+		return raw(c, off, len, data, write);
+	if (len > c->pend_cap) {
+		free(c->pend);
+		if ((c->pend = malloc(len)) == NULL) {
+			c->pend_cap = 0;
+			return raw(c, off, len, data, 1);
+		}
+		c->pend_cap = len;
+	}
+	memcpy(c->pend, data, len);
+	c->pend_off = off;
+	c->pend_len = len;
 	return 0;
 }
 
@@ -169,31 +225,19 @@ e4io_write_blk(io_channel io, unsigned long blk, int count, const void *data)
 	return xfer(io, blk, count, (void *)(uintptr_t)data, 1);
 }
 
-/* Bytes at any offset (libext2fs writes the superblock this way). */
-static errcode_t
-e4io_write_byte(io_channel io, unsigned long off, int count, const void *data)
-{
-	struct e4_chan *c = io->private_data;
-	struct rumpuser_iovec iov;
-	size_t done;
-	int e;
-
-	if (count < 0 || (uint64_t)off + (uint64_t)count > c->size)
-		return EXT2_ET_SHORT_WRITE;
-	iov.iov_base = (void *)(uintptr_t)data;
-	iov.iov_len = (size_t)count;
-	e = rumpuser_iovwrite(c->fd, &iov, 1, (int64_t)off, &done);
-	if (e != 0)
-		return io_err(e, 1);
-	c->nwritten += (unsigned)count;
-	return done == (size_t)count ? 0 : EXT2_ET_SHORT_WRITE;
-}
+/* No write_byte: libext2fs then writes the superblock as one aligned
+ * 1 KiB block instead of a read-modify-write per changed field (those
+ * partial writes protect fields a mounted kernel might change, which
+ * nobody does under us). */
 
 static errcode_t
 e4io_flush(io_channel io)
 {
 	struct e4_chan *c = io->private_data;
+	errcode_t err;
 
+	if ((err = unpend(c)) != 0)
+		return err;
 	return rumpuser_syncfd(c->fd, RUMPUSER_SYNCFD_WRITE |
 	    RUMPUSER_SYNCFD_BARRIER | RUMPUSER_SYNCFD_SYNC, 0, 0) == 0 ? 0 : EIO;
 }
@@ -227,7 +271,6 @@ static struct struct_io_manager e4_manager = {
 	.read_blk	= e4io_read_blk,
 	.write_blk	= e4io_write_blk,
 	.flush		= e4io_flush,
-	.write_byte	= e4io_write_byte,
 	.set_option	= e4io_set_option,
 	.get_stats	= e4io_get_stats,
 	.read_blk64	= e4io_read_blk64,

@@ -101,8 +101,8 @@ e4_iput(struct e4_mount *m, ext2_ino_t ino, struct ext2_inode_large *in)
 	    (struct ext2_inode *)in, sizeof(*in)));
 }
 
-static int64_t
-now_ns(void)
+int64_t
+e4_now_ns(void)
 {
 	int64_t sec = 0;
 	long nsec = 0;
@@ -166,7 +166,7 @@ e4_gettime(const struct ext2_inode_large *cin, int which)
 void
 e4_touch(struct e4_mount *m, struct ext2_inode_large *in, const char *which)
 {
-	int64_t t = now_ns();
+	int64_t t = e4_now_ns();
 
 	for (; *which != '\0'; which++)
 		e4_settime(in, *which, t);
@@ -190,7 +190,7 @@ e4_release(struct e4_mount *m, ext2_ino_t ino)
 		return e;
 	if (ext2fs_file_acl_block(fs, (struct ext2_inode *)&in) != 0)
 		ext2fs_free_ext_attr(fs, ino, &in);
-	in.i_dtime = (__u32)(now_ns() / 1000000000);
+	in.i_dtime = (__u32)(e4_now_ns() / 1000000000);
 	if ((e = e4_iput(m, ino, &in)) != 0)
 		return e;
 	ext2fs_inode_alloc_stats2(fs, ino, -1, dir);
@@ -255,20 +255,6 @@ e4_inactive(struct lo_vnode *vn)
 }
 
 /* ---- flush, mount, sync, unmount --------------------------------------- */
-
-int
-e4_flush(struct e4_mount *m)
-{
-
-	if (m->rdonly || m->fs == NULL)
-		return 0;
-	/* ext2fs_flush2 writes superblock, group descriptors and bitmaps,
-	 * then calls our io flush: rumpuser_syncfd(BARRIER|SYNC). */
-	m->fs->super->s_wtime = (__u32)(now_ns() / 1000000000);
-	ext2fs_mark_super_dirty(m->fs);
-	m->dirty = 0;
-	return e4_errno(ext2fs_flush2(m->fs, 0));
-}
 
 static void
 say(const char *dev, const char *what, const char *detail)
@@ -447,9 +433,10 @@ e4_mount(struct lo_mount *mnt, const char *source, int flags,
 		 * the primary superblock and descriptors until unmount. */
 		fs->super->s_state &= ~EXT2_VALID_FS;
 		fs->super->s_mnt_count++;
-		fs->super->s_mtime = (__u32)(now_ns() / 1000000000);
+		fs->super->s_mtime = (__u32)(e4_now_ns() / 1000000000);
 		fs->flags |= EXT2_FLAG_MASTER_SB_ONLY;
 		ext2fs_mark_super_dirty(fs);
+		e4_track(m);
 		if ((e = e4_flush(m)) != 0)
 			goto fail;
 	}
@@ -465,8 +452,8 @@ e4_mount(struct lo_mount *mnt, const char *source, int flags,
 	return 0;
 fail:
 	if (fs != NULL) {
-		if (m->fs != NULL && rw && fs->super != NULL)
-			fs->super->s_state |= EXT2_VALID_FS;
+		if (m->fs != NULL)
+			e4_untrack(m);
 		ext2fs_free(fs);	/* no flush: leave the device as it was */
 	}
 	mnt->priv = NULL;
@@ -501,6 +488,7 @@ e4_unmount(struct lo_mount *mnt)
 		return 0;
 	}
 	if (!m->rdonly) {
+		e4_untrack(m);		/* libext2fs's full writer, once */
 		fs->super->s_state |= EXT2_VALID_FS;
 		fs->flags &= ~EXT2_FLAG_MASTER_SB_ONLY;	/* backups too */
 		ext2fs_mark_super_dirty(fs);

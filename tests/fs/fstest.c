@@ -11,6 +11,8 @@
  *   fstest append N      4 KiB records to /log, fsync after each,
  *                        "acked I" after each fsync (crash test)
  *   fstest checklog N    records 0..N of /log intact
+ *   fstest fsyncdie      writes the tree, fsyncs, exits without
+ *                        unmounting: what fsync left must be consistent
  *
  * The last line is "fstest: ok" or "fstest: N problems"; exit 0 iff ok.
  */
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fsutil.h"
 
@@ -315,7 +318,13 @@ main(int argc, char **argv)
 		fu_bad += fu_walk(root, "");
 	} else if (!strcmp(cmd, "walk"))
 		fu_bad += fu_walk(root, "");
-	else if (!strcmp(cmd, "enospc"))
+	else if (!strcmp(cmd, "fsyncdie")) {
+		build(root);
+		need(root->ops->fsync(root, 0), "fsync root");
+		printf("fsyncdie: %s\n", fu_bad ? "problems" : "synced, dying");
+		fflush(stdout);
+		_exit(fu_bad != 0);
+	} else if (!strcmp(cmd, "enospc"))
 		cmd_enospc(root);
 	else if (!strcmp(cmd, "append") && argc > 2)
 		cmd_append(root, atol(argv[2]));

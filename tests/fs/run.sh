@@ -36,7 +36,7 @@ export E2FSPROGS_FAKE_TIME= MKE2FS_CONFIG=/etc/mke2fs.conf
 
 # ---- build: libext2fs (host gcc, plain and ASan), fstest, the fuzzer ----
 . tests/hypercall/posix-build.sh
-FSSRC="libos/fs/ext4_io.c libos/fs/ext4_vfs.c libos/fs/ext4_dir.c libos/fs/ext4_file.c"
+FSSRC=$(echo libos/fs/ext4_*.c)
 TSRC="tests/fs/fstest.c tests/fs/fsutil.c tests/fs/lostub.c"
 build_all() {
 	local e
@@ -108,6 +108,20 @@ debugfs -R "stat /a/renamed" "$img" 2>/dev/null | grep -q 'mtime: 0x499602d2:000
     bad "ext4: mtime with nanoseconds" "" <(debugfs -R "stat /a/renamed" "$img" 2>&1)
 debugfs -R "stat /a/size3145733" "$img" 2>/dev/null | grep -q 'EXTENTS' &&
     ok "ext4: new files use extents" || bad "ext4: new files use extents"
+
+# fsync, then gone without unmounting: everything fsync wrote (inodes,
+# directories, extents, bitmaps of the groups that changed, descriptors)
+# must already be a consistent file system
+for v in "ext4 -b 1024" "ext4" "ext2" "ext3"; do
+	n=fsyncdie-${v// /}
+	img=$T/$n.img
+	rm -f "$img"
+	mke2fs -q -F -t $v "$img" 256M > /dev/null 2>&1
+	fst "$img" fsyncdie > "$T/$n.log" 2>&1
+	grep -q '^fsyncdie: synced, dying$' "$T/$n.log" || bad "$n: tree and fsync" "" "$T/$n.log"
+	if clean "$img"; then ok "$v: after fsync and no unmount, e2fsck -fn finds nothing"
+	else bad "$v: after fsync and no unmount, e2fsck -fn" "" "$img.fsck"; fi
+done
 
 # ---- trees made on the host, read by us ---------------------------------
 rm -rf "$T/gen"
