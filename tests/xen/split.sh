@@ -286,6 +286,10 @@ split_checks() {
 	expect_job "$p host disk: blkcheck write exits 0" "hostw-$ty" 0
 	expect_line "$p host disk: written and flushed" "$LOG" \
 	    "^blkcheck: blk0: wrote 4194304 bytes, seed $s, .*flushed"
+	# blkback offers flush-cache only over a device with a flushable
+	# write cache: dom0's virtio-blk on QEMU's cache=writeback file
+	expect_line "$p host disk: flushes reach the host file" "$LOG" \
+	    '^blkfront: xvda \(blk0\): .*, flush-cache,'
 	check "$p host disk: Xen-written file verified on the host" \
 	    "$SJ/pattern" verify $s "$d/h0.img"
 	"$(t_launcher)" run tcg "$B/img/blkcheck.img" --disk "$d/h0.img" \
