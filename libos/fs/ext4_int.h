@@ -14,6 +14,8 @@
 #include <ext2fs/ext2fs.h>
 #include <tandem/libos.h>
 
+#include "ext4.h"
+
 struct rumpuser_mtx;
 
 #define E4_HASH		64

@@ -10,7 +10,8 @@
 #include <sys/types.h>
 #include <tandem/libos.h>
 
-extern const struct lo_fstype e4_fstype;
+#include "../../libos/fs/ext4.h"
+
 extern int lostub_live;
 
 /* byte k of a file of `size` bytes: (k * 131 + (size * 7 + 3) % 251) % 251
