@@ -44,7 +44,7 @@ LOPROGS	:= $(patsubst tests/libos/progs/%.c,%,$(wildcard tests/libos/progs/*.c))
 NETIMGS	:= $(BUILD)/img/netecho.img	# apps with libos/net, see below
 XENTESTS := pvcheck xencheck	# test images of tests/xen/, see below
 
-.PHONY: all deps check demo demo-xen clean unit boot xen-check posix-check bench net-check
+.PHONY: all deps check demo demo-xen clean unit boot xen-check posix-check bench net-check fs-check
 .SECONDARY:
 all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) $(NETIMGS) \
 	toolchain $(patsubst %,$(BUILD)/img/lo-%.img,$(LOPROGS)) \
@@ -223,6 +223,9 @@ unit: deps-ok
 
 net-check: all
 	tests/net/run.sh $(BUILD)
+# ext2/3/4 (libos/fs) on platform posix; FS_FUZZ_N=1000 for a quick run
+fs-check: deps-ok
+	tests/fs/run.sh $(BUILD)
 
 demo: all
 	@echo "== hello.img: $$(stat -c %s $(BUILD)/img/hello.img) bytes, sha256 $$(sha256sum $(BUILD)/img/hello.img | cut -c1-16)..."

@@ -87,9 +87,11 @@ run_xen_dom0() {
 }
 
 # xen_devices: --disk and --net as xl.cfg disk= and vif= lines.  Disks
-# are copied next to the xl.cfg (@DIR@) and become xvda, xvdb, ... in
-# order; NICs go on a bridge (default xenbr0, which the nested dom0 has).
-# With "direct" (a real dom0) the vbd is FILE itself, else a copy.
+# become xvda, xvdb, ... in order; NICs go on a bridge (default xenbr0,
+# which the nested dom0 has).  With "direct" (a real dom0) the vbd is FILE
+# itself; nested, FILE becomes a virtio-blk disk of the outer QEMU (see
+# run_jobs) and the vbd is that block device of dom0 (@DISKn@), so what
+# the guest writes, and every flush, reaches FILE.
 xen_devices() {
 	local i d=() v=() br t abc=abcdefghijklmnopqrstuvwxyz
 	[ ${#disks[@]} -le 26 ] || die "xen: at most 26 disks"
@@ -97,8 +99,8 @@ xen_devices() {
 		if [ "${1:-}" = direct ]; then
 			t=${disks[$i]}
 		else
-			xfiles+=("${disks[$i]}")
-			t=@DIR@/${disks[$i]##*/}
+			hdisks+=("${disks[$i]}")
+			t=@DISK$i@
 		fi
 		d+=("'format=raw,vdev=xvd${abc:i:1},access=rw,target=$t'")
 	done
@@ -116,8 +118,11 @@ xen_devices() {
 }
 
 # Jobs for the Xen-in-QEMU batch, one entry per job in these arrays.
-jn=() jt=() ji=() jm=() jto=() jc=() jshut=() jxl=() jfiles=()
-add_job() {	# NAME TYPE IMAGE MEM TIMEOUT CMDLINE SHUTDOWN XL FILES
+jn=() jt=() ji=() jm=() jto=() jc=() jshut=() jxl=() jfiles=() jdisks=()
+hdisks=()
+# HDISKS (optional, newline-separated host files): the job's disks of the
+# outer QEMU; its XL lines name the n-th as @DISKn@.
+add_job() {	# NAME TYPE IMAGE MEM TIMEOUT CMDLINE SHUTDOWN XL FILES [HDISKS]
 	[[ $1 =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad job name '$1'"
 	case $2 in pv|pvh) ;; *) die "job $1: type must be pv or pvh" ;; esac
 	[ -r "$3" ] || die "job $1: cannot read image $3"
@@ -125,7 +130,25 @@ add_job() {	# NAME TYPE IMAGE MEM TIMEOUT CMDLINE SHUTDOWN XL FILES
 	local n
 	for n in "${jn[@]}"; do [ "$n" = "$1" ] && die "job name $1 used twice"; done
 	jn+=("$1") jt+=("$2") ji+=("$3") jm+=("$4") jto+=("$5") jc+=("$6")
-	jshut+=("$7") jxl+=("$8") jfiles+=("$9")
+	jshut+=("$7") jxl+=("$8") jfiles+=("$9") jdisks+=("${10:-}")
+}
+
+# host_disks JD I XL: job I's host disks appended to JD/disks (one QEMU
+# drive each, serial tdK); prints XL with @DISKn@ turned into @HD:K@,
+# which dom0-init.sh resolves to the dom0 device whose serial is tdK.
+host_disks() {
+	local jd=$1 i=$2 xl=$3 f n=0 k
+	while IFS= read -r f; do
+		[ -n "$f" ] || continue
+		[[ $f =~ ^[A-Za-z0-9_./+-]+$ ]] || die "job ${jn[$i]}: disk file '$f' has blanks or commas"
+		[ -r "$f" ] && [ -w "$f" ] || die "job ${jn[$i]}: cannot read and write disk $f"
+		k=$(wc -l < "$jd/disks")
+		[ "$k" -lt 24 ] || die "xen: at most 24 host disks per batch"
+		readlink -f "$f" >> "$jd/disks"
+		xl=${xl//@DISK$n@/@HD:$k@}
+		n=$((n + 1))
+	done <<< "${jdisks[$i]}"
+	printf '%s' "$xl"
 }
 
 # run_jobs OUTDIR STREAM: all jobs in one Xen-in-QEMU boot; per-job outputs
@@ -133,7 +156,7 @@ add_job() {	# NAME TYPE IMAGE MEM TIMEOUT CMDLINE SHUTDOWN XL FILES
 # Returns 0 if Xen ran the whole list.
 declare -A imgno=()
 run_jobs() {
-	local out=$1 stream=$2 jd i n k f sum=0 gmax=0 key kern brc
+	local out=$1 stream=$2 jd i n k f sum=0 gmax=0 key kern brc xl
 	need_src
 	mkwork
 	jd=$work/xen
@@ -141,6 +164,7 @@ run_jobs() {
 	mkdir -p "$jd/guest/img" "$out"
 	"$src/tests/xen/build-dom0.sh" "$xdir" || die "building the Xen dom0 failed"
 	: > "$jd/guest/jobs"
+	: > "$jd/disks"
 	printf '%s\n' "${dom0env[@]}" > "$jd/guest/env"
 	for i in "${!jn[@]}"; do
 		n=$((i + 1))
@@ -156,8 +180,9 @@ run_jobs() {
 			[ -n "$f" ] || continue
 			cp "$f" "$jd/guest/$n/" || die "job ${jn[$i]}: cannot copy $f"
 		done <<< "${jfiles[$i]}"
+		xl=$(host_disks "$jd" "$i" "${jxl[$i]//@DIR@//guest/$n}") || exit 1
 		xl_cfg "${jt[$i]}" "t$n-${jn[$i]}" "$kern" "${jm[$i]}" "${jc[$i]}" \
-		    "${jxl[$i]//@DIR@//guest/$n}" > "$jd/guest/$n/guest.cfg"
+		    "$xl" > "$jd/guest/$n/guest.cfg"
 		cp "$jd/guest/$n/guest.cfg" "$out/${jn[$i]}.cfg"
 		[ -n "$showcfg" ] && sed "s/^/tandem: ${jn[$i]}.cfg: /" "$jd/guest/$n/guest.cfg" >&2
 		echo "GUEST_TIMEOUT=${jto[$i]}" > "$jd/guest/$n/env"

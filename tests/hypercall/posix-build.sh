@@ -3,6 +3,7 @@
 # hypercall/, platform/posix/ and the given app sources.
 #
 #   posix_build OUT OBJDIR "EXTRA CFLAGS" APP.c...
+# (POSIX_LIBS: extra link arguments after the objects, e.g. archives)
 # glibc-hosted (for ASan/UBSan and valgrind, whose runtimes need it):
 # hosted.c's main() enters the platform.  core/main.c calls the app's
 # main(), so core and the app see it renamed.  core/string.c is libc the
@@ -41,7 +42,7 @@ posix_build() {
 		objs="$objs $o"
 	done
 	gcc -c arch/x86_64/switch.S -o "$od/switch.o" || return 1
-	gcc $fl -rdynamic -o "$out" $objs "$od/switch.o"
+	gcc $fl -rdynamic -o "$out" $objs "$od/switch.o" ${POSIX_LIBS:-}
 }
 
 posix_build_static() {

@@ -12,6 +12,10 @@
 #   N/guest.cfg     xl config of job N, N/env (GUEST_TIMEOUT=S), ...
 # JOBDIR/qemu-timeout  seconds for the whole QEMU run
 # JOBDIR/guest-mem     MiB of the largest guest
+# JOBDIR/disks         optional: host files, one a line; the K-th (from 0)
+#                      becomes a virtio-blk disk of dom0 with serial tdK
+#                      (cache=writeback: a guest flush reaching dom0's
+#                      disk ends in fdatasync of the file)
 #
 # Results in JOBDIR:
 #   serial.log      everything QEMU's COM1 printed (CRs stripped)
@@ -65,6 +69,13 @@ qemu=(${TANDEM_QEMU:-qemu-system-x86_64} -machine pc
 	-serial stdio
 	-kernel "$xdir/xen-4.17-amd64" -append "$xenargs"
 	-initrd "$xdir/vmlinuz ${dom0args//,/,,},$jd/initrd.cpio")
+k=0
+while IFS= read -r f; do
+	[ -n "$f" ] || continue
+	qemu+=(-drive "file=$f,if=none,id=hd$k,format=raw,cache=writeback"
+	    -device "virtio-blk-pci,drive=hd$k,serial=td$k")
+	k=$((k + 1))
+done < <(cat "$jd/disks" 2>/dev/null)
 printf '%q ' "${qemu[@]}" > "$jd/qemu.cmd"
 
 t0=$(date +%s.%N)

@@ -17,6 +17,10 @@
 # crash, watchdog, soft_reset) or "none".  The app's own exit status is in
 # the guest console ("tandem: exit N"); the host reads it from there.
 #
+# Host files given to the outer QEMU are dom0's virtio disks with serial
+# tdK; "@HD:K@" in a guest.cfg becomes that device (/dev/vdX), so the
+# guest's vbd is the host file itself (blkback phy, flushes pass).
+#
 # Job n lives in /guest/n/: guest.cfg (xl config), env (GUEST_TIMEOUT=S)
 # and optionally shutdown-after (a line of text: once the guest console
 # contains it, dom0 runs `xl shutdown` on the guest).  /guest/jobs lists
@@ -98,6 +102,15 @@ BRIDGE_IP=
 ip link set lo up
 ip link set xenbr0 up
 
+# @HD:K@ -> /dev/vdX by the serial QEMU gave each host disk
+: > /run/hd.sed
+for b in /sys/block/vd*; do
+	[ -r "$b/serial" ] || continue
+	read -r s < "$b/serial"
+	case $s in td[0-9]*) echo "s|@HD:${s#td}@|/dev/${b##*/}|g" >> /run/hd.sed ;; esac
+done
+[ -s /run/hd.sed ] && log "host disks: $(tr '\n' ' ' < /run/hd.sed)"
+
 log "$(xl info | sed -n 's/^\(xen_version\|virt_caps\|free_memory\) *: */\1=/p' | tr '\n' ' ')"
 echo "@@DOM0-READY@@"
 
@@ -131,7 +144,13 @@ run_job() {
 	: > "$clog"
 	now; t0=$now
 	echo "@@JOB-BEGIN $n@@"
-	if ! xl create "$d/guest.cfg" > "/run/xl-create-$n.log" 2>&1; then
+	cfg=$d/guest.cfg
+	if grep -q '@HD:' "$cfg"; then
+		cfg=/run/guest-$n.cfg
+		sed -f /run/hd.sed "$d/guest.cfg" > "$cfg"
+		grep -q '@HD:' "$cfg" && log "job $n: a host disk is missing in dom0"
+	fi
+	if ! xl create "$cfg" > "/run/xl-create-$n.log" 2>&1; then
 		sed 's/^/@@dom0 xl: /' "/run/xl-create-$n.log"
 		dumplogs "xl-$name.log" xen-hotplug.log
 		echo "@@JOB-END $n rc=6 reason=none t=$(el)@@"
@@ -176,7 +195,7 @@ run_job() {
 				retried=1
 				log "RETRY job $n ($name): no console output in ${GUEST_TIMEOUT}s"
 				sleep 1
-				if xl create "$d/guest.cfg" > "/run/xl-create-$n.log" 2>&1; then
+				if xl create "$cfg" > "/run/xl-create-$n.log" 2>&1; then
 					domid=$(xl domid "$name" 2>/dev/null)
 					now; t0=$now
 					continue

@@ -50,6 +50,13 @@ EOS
 job_dir() { rm -rf "${SJ:?}/$1"; mkdir -p "$SJ/$1"; echo "$SJ/$1"; }
 pat() { "$SJ/pattern" "$@" > /dev/null; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
+hd_line() {	# N: an xl disk= line with the job's N host disks (disk=)
+	local l= i abc=abcdefgh
+	for ((i = 0; i < $1; i++)); do
+		l+="${l:+,}'format=raw,vdev=xvd${abc:i:1},access=rw,target=@DISK$i@'"
+	done
+	echo "xl=disk = [ $l ]"
+}
 disk_line() {	# FILE...: an xl disk= line with xvda, xvdb, ...
 	local l= i=0 f abc=abcdefgh
 	for f; do
@@ -128,6 +135,24 @@ EOS
 	XEN_OPTS=("file=$d/d0.img" "file=$d/d1.img" "$(disk_line d0.img d1.img)")
 	XEN_TIMEOUT=60 xen_job "blkv-$ty" "$ty" "$B/img/blkcheck.img" \
 	    verify 12 blk0,blk1
+
+	# host files as the guest's disks (outer QEMU virtio-blk -> dom0 ->
+	# blkback phy): what the guest writes lands in the host file itself
+	local s=31
+	[ "$ty" = pvh ] && s=35
+	d=$(job_dir "hostw-$ty")
+	truncate -s 4M "$d/h0.img"
+	XEN_OPTS=("disk=$d/h0.img" "$(hd_line 1)")
+	XEN_TIMEOUT=60 xen_job "hostw-$ty" "$ty" "$B/img/blkcheck.img" write $s
+	# ... and the other way round: host- and QEMU-written files read there
+	d=$(job_dir "hostv-$ty")
+	truncate -s 4M "$d/h0.img" "$d/h1.img"
+	pat write $((s + 2)) "$d/h0.img"
+	"$(t_launcher)" run tcg "$B/img/blkcheck.img" --disk "$d/h1.img" \
+	    -- write $((s + 3)) > "$d/qemu.log" 2>&1
+	XEN_OPTS=("disk=$d/h0.img" "disk=$d/h1.img" "$(hd_line 2)")
+	XEN_TIMEOUT=60 xen_job "hostv-$ty" "$ty" "$B/img/blkcheck.img" \
+	    verify $((s + 2)) blk0,blk1
 
 	# flush durability: write + flush, then xl destroy
 	d=$(job_dir "blkd-$ty")
@@ -270,6 +295,28 @@ split_checks() {
 	expect_line "$p blk xl destroy" "$LOG" '^hook: destroyed'
 	post_sha "$p blk data durable after xl destroy" "$LOG" "$SJ/want21.img"
 
+	local s=31 d=$SJ/hostw-$ty
+	[ "$ty" = pvh ] && s=35
+	expect_job "$p host disk: blkcheck write exits 0" "hostw-$ty" 0
+	expect_line "$p host disk: written and flushed" "$LOG" \
+	    "^blkcheck: blk0: wrote 4194304 bytes, seed $s, .*flushed"
+	# blkback offers flush-cache only over a device with a flushable
+	# write cache: dom0's virtio-blk on QEMU's cache=writeback file
+	expect_line "$p host disk: flushes reach the host file" "$LOG" \
+	    '^blkfront: xvda \(blk0\): .*, flush-cache,'
+	check "$p host disk: Xen-written file verified on the host" \
+	    "$SJ/pattern" verify $s "$d/h0.img"
+	"$(t_launcher)" run tcg "$B/img/blkcheck.img" --disk "$d/h0.img" \
+	    -- verify $s > "$d/qemu.log" 2>&1
+	check "$p host disk: Xen-written file verified under QEMU" \
+	    grep -q "^blkcheck: blk0: verified 4194304 bytes, seed $s" "$d/qemu.log"
+	expect_job "$p host disks: host- and QEMU-written files verified" "hostv-$ty" 0
+	expect_line "$p host disks: host-written" "$LOG" \
+	    "^blkcheck: blk0: verified 4194304 bytes, seed $((s + 2))"
+	expect_line "$p host disks: QEMU-written" "$LOG" \
+	    "^blkcheck: blk1: verified 4194304 bytes, seed $((s + 3))"
+
+	LOG=$T/xen/recon-$ty.log
 	expect_job "$p blk reconnect: checks pass" "recon-$ty" 0
 	expect_line "$p blk backend closed" "$LOG" '^blkfront: xvda: backend Closing, disconnecting'
 	expect_line "$p blk reconnected" "$LOG" '^blkfront: xvda: reconnected'
