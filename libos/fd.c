@@ -45,6 +45,8 @@ lo_file_rele(struct lo_file *f)
 
 	if (--f->refs > 0)
 		return;
+	if (f->epitems != NULL)
+		lo_epoll_file_gone(f);
 	if (f->ops->close != NULL)
 		f->ops->close(f);
 	if (f->vn != NULL)
@@ -183,6 +185,45 @@ lo_file_read(struct lo_file *f, const struct iovec *iov, int cnt,
 	return r;
 }
 
+/*
+ * A blocking write to a stream (pipe, stream socket) writes everything,
+ * as Linux does: after a partial write the rest follows as room appears;
+ * a signal or an error ends it with the count so far.  (h-ev)
+ */
+static ssize_t
+write_rest(struct lo_file *f, const struct iovec *iov, int cnt, ssize_t done)
+{
+	struct iovec *v;
+	size_t skip = (size_t)done;
+	ssize_t r;
+	int i = 0;
+
+	if ((v = lo_malloc((size_t)cnt * sizeof(*v))) == NULL)
+		return done;
+	memcpy(v, iov, (size_t)cnt * sizeof(*v));
+	for (;;) {
+		while (i < cnt && skip >= v[i].iov_len)
+			skip -= v[i++].iov_len;
+		if (i == cnt)
+			break;
+		v[i].iov_base = (char *)v[i].iov_base + skip;
+		v[i].iov_len -= skip;
+		r = f->ops->write(f, v + i, cnt - i, -1);
+		if (r == -EAGAIN) {
+			if (lo_wait(f->wq, UINT64_MAX) == -EINTR)
+				break;
+			skip = 0;
+			continue;
+		}
+		if (r <= 0)
+			break;
+		done += r;
+		skip = (size_t)r;
+	}
+	lo_free(v, (size_t)cnt * sizeof(*v));
+	return done;
+}
+
 ssize_t
 lo_file_write(struct lo_file *f, const struct iovec *iov, int cnt,
     int64_t off, int nonblock)
@@ -196,6 +237,9 @@ lo_file_write(struct lo_file *f, const struct iovec *iov, int cnt,
 	while (must_wait(f, r = f->ops->write(f, iov, cnt, off), nonblock))
 		if (lo_wait(f->wq, UINT64_MAX) == -EINTR)
 			return -EINTR;
+	if (r > 0 && off < 0 && !nonblock && !(f->flags & O_NONBLOCK) &&
+	    f->wq != NULL && (size_t)r < lo_iov_total(iov, cnt))
+		r = write_rest(f, iov, cnt, r);
 	return r;
 }
 

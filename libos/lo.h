@@ -127,6 +127,27 @@ int	lo_fd_cloexec(int fd);		/* 1, 0 or -EBADF */
 void	lo_fd_init(void);
 void	lo_fd_closeall(void);
 
+/* ---- readiness (pipe.c, poll.c, epoll.c, eventfd.c, timerfd.c) ----- */
+/* A cursor over an app's iovec (validated by fd.c): get copies from the
+ * app, put copies to it; both return the bytes moved. */
+struct lo_iocur {
+	const struct iovec	*iov;
+	int			 cnt;
+	size_t			 off;		/* into iov[0] */
+};
+void	lo_iocur_init(struct lo_iocur *, const struct iovec *, int);
+size_t	lo_iov_total(const struct iovec *, int);
+size_t	lo_iocur_get(struct lo_iocur *, void *dst, size_t);
+size_t	lo_iocur_put(struct lo_iocur *, const void *src, size_t);
+/* The last reference to f is gone: drop it from every epoll set. */
+void	lo_epoll_file_gone(struct lo_file *f);
+/* Temporarily installs a signal mask for ppoll/pselect6/epoll_pwait
+ * (umask: user pointer, size: sigsetsize); lo_sigmask_restore puts the
+ * old mask back, first running handlers the temporary mask let through
+ * when the call ends with -EINTR (as Linux's restore-after-handler). */
+int	lo_sigmask_push(const void *umask, size_t size, uint64_t *saved);
+void	lo_sigmask_pop(uint64_t saved, long rv);
+
 /* ---- exit ------------------------------------------------------------- */
 /* Ends the guest: flushes stdio's fds, unmounts, prints the report of
  * unimplemented calls and "tandem: exit N". */
