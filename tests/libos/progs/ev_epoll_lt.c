@@ -5,7 +5,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *
@@ -54,6 +57,64 @@ add(int ep, int fd, unsigned events, int data)
 	e.events = events;
 	e.data.u64 = (uint64_t)data;
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
+}
+
+static volatile int caught;
+
+static void
+on_usr1(int sig)
+{
+
+	caught++;
+}
+
+/* epoll_pwait and epoll_pwait2 (a timespec; not in musl 1.2.3) */
+static void
+pwaits(int ep)
+{
+	struct epoll_event ev;
+	struct timespec ts = { 0, 20000000 };
+	sigset_t block, empty;
+	int e2, p[2];
+	long r;
+
+	e2 = epoll_create1(0);
+	r = syscall(SYS_epoll_pwait2, e2, &ev, 1, &ts, NULL, 8);
+	printf("pwait2 20ms, nothing -> %ld\n", r);
+	ts.tv_nsec = 1000000000;
+	r = syscall(SYS_epoll_pwait2, e2, &ev, 1, &ts, NULL, 8);
+	printf("pwait2 bad timespec -> %ld %s\n", r, strerror(errno));
+	pipe(p);
+	write(p[1], "x", 1);
+	add(e2, p[0], EPOLLIN, 9);
+	r = syscall(SYS_epoll_pwait2, e2, &ev, 1, NULL, NULL, 8);
+	printf("pwait2 no timeout, ready -> %ld data %d\n", r,
+	    (int)ev.data.u64);
+	signal(SIGUSR1, on_usr1);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigemptyset(&empty);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	raise(SIGUSR1);
+	r = epoll_pwait(e2, &ev, 1, 10, &block);
+	printf("pwait, ready, SIGUSR1 pending -> %ld, handler ran %d\n", r,
+	    caught);
+	read(p[0], &ev, 1);
+	r = epoll_pwait(e2, &ev, 1, 10, &block);
+	printf("pwait, not ready, SIGUSR1 blocked -> %ld, handler ran %d\n",
+	    r, caught);
+	r = epoll_pwait(e2, &ev, 1, 5000, &empty);
+	printf("pwait unblocking it -> %ld %s, handler ran %d\n", r,
+	    r < 0 ? strerror(errno) : "", caught);
+	raise(SIGUSR1);
+	ts.tv_sec = 5;
+	ts.tv_nsec = 0;
+	r = syscall(SYS_epoll_pwait2, e2, &ev, 1, &ts, &empty, 8);
+	printf("pwait2 unblocking it -> %ld %s, handler ran %d\n", r,
+	    r < 0 ? strerror(errno) : "", caught);
+	r = syscall(SYS_epoll_pwait2, e2, &ev, 1, &ts, &empty, 4);
+	printf("pwait2 sigsetsize 4 -> %ld %s\n", r, strerror(errno));
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
 }
 
 int
@@ -123,5 +184,6 @@ main(void)
 	printf("epfd not an epoll -> %d %s\n", r, strerror(errno));
 	r = epoll_wait(ep, NULL, 1, 0);
 	printf("NULL events -> %d %s\n", r, strerror(errno));
+	pwaits(ep);
 	return 0;
 }

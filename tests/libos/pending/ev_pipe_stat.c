@@ -1,0 +1,28 @@
+/* ev_pipe_stat: fstat of pipe ends: a FIFO, rw for the owner, distinct
+ * from other pipes, the same inode for both ends.
+ * PENDING: needs fstat (the VFS helper's sys_fstat over ops->stat;
+ * pipe.c's pipe_stat fills it). */
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int
+main(void)
+{
+	int p[2], q[2];
+	struct stat a, b, c;
+
+	pipe(p);
+	pipe(q);
+	write(p[1], "abc", 3);
+	fstat(p[0], &a);
+	fstat(p[1], &b);
+	fstat(q[0], &c);
+	printf("fifo %d %d, mode %o, nlink %d, size %lld, blksize %ld\n",
+	    S_ISFIFO(a.st_mode), S_ISFIFO(b.st_mode), a.st_mode & 07777,
+	    (int)a.st_nlink, (long long)a.st_size, (long)a.st_blksize);
+	printf("same inode for both ends %d, other pipe differs %d\n",
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev,
+	    a.st_ino != c.st_ino);
+	return 0;
+}
