@@ -291,6 +291,7 @@ epoll_close(struct lo_file *f)
 
 static const struct lo_fileops epoll_ops = {
 	.poll = epoll_poll,
+	.stat = lo_anon_stat,
 	.close = epoll_close,
 };
 

@@ -83,6 +83,7 @@ static const struct lo_fileops efd_ops = {
 	.read = efd_read,
 	.write = efd_write,
 	.poll = efd_poll,
+	.stat = lo_anon_stat,
 	.close = efd_close,
 };
 

@@ -139,6 +139,9 @@ void	lo_iocur_init(struct lo_iocur *, const struct iovec *, int);
 size_t	lo_iov_total(const struct iovec *, int);
 size_t	lo_iocur_get(struct lo_iocur *, void *dst, size_t);
 size_t	lo_iocur_put(struct lo_iocur *, const void *src, size_t);
+/* fstat of an anonymous-inode file (eventfd, epoll, timerfd): what
+ * Linux shows for its one shared anon inode (mode 0600, no type). */
+int	lo_anon_stat(struct lo_file *, struct stat *);
 /* The last reference to f is gone: drop it from every epoll set. */
 void	lo_epoll_file_gone(struct lo_file *f);
 /* Temporarily installs a signal mask for ppoll/pselect6/epoll_pwait

@@ -41,7 +41,7 @@ struct pipe {
 
 static uint64_t pipe_ino = 1;
 
-/* ---- iovec cursor (shared with eventfd.c, timerfd.c) ---------------- */
+/* ---- shared with eventfd.c, timerfd.c, epoll.c: iovec cursor, anon stat */
 
 void
 lo_iocur_init(struct lo_iocur *c, const struct iovec *iov, int cnt)
@@ -99,6 +99,19 @@ lo_iocur_put(struct lo_iocur *c, const void *src, size_t n)
 {
 
 	return iocur_move(c, (char *)(uintptr_t)src, n, 1);
+}
+
+int
+lo_anon_stat(struct lo_file *f, struct stat *st)
+{
+
+	memset(st, 0, sizeof(*st));
+	st->st_mode = 0600;
+	st->st_nlink = 1;
+	st->st_ino = 1;			/* one inode shared by all */
+	st->st_dev = 0xa;
+	st->st_blksize = PIPE_PAGE;
+	return 0;
 }
 
 /* ---- the pipe ----------------------------------------------------------- */

@@ -203,6 +203,7 @@ tfd_close(struct lo_file *f)
 static const struct lo_fileops tfd_ops = {
 	.read = tfd_read,
 	.poll = tfd_poll,
+	.stat = lo_anon_stat,
 	.close = tfd_close,
 };
 

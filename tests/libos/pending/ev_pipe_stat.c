@@ -1,9 +1,13 @@
 /* ev_pipe_stat: fstat of pipe ends: a FIFO, rw for the owner, distinct
- * from other pipes, the same inode for both ends.
+ * from other pipes, the same inode for both ends; eventfd, epoll and
+ * timerfd as Linux's anonymous inode.
  * PENDING: needs fstat (the VFS helper's sys_fstat over ops->stat;
  * pipe.c's pipe_stat fills it). */
 #include <stdio.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 int
@@ -24,5 +28,12 @@ main(void)
 	printf("same inode for both ends %d, other pipe differs %d\n",
 	    a.st_ino == b.st_ino && a.st_dev == b.st_dev,
 	    a.st_ino != c.st_ino);
+	/* anon inodes: mode 0600 without a type, one inode for all */
+	fstat(eventfd(0, 0), &a);
+	fstat(epoll_create1(0), &b);
+	fstat(timerfd_create(CLOCK_MONOTONIC, 0), &c);
+	printf("anon: mode %o %o %o, nlink %d, blksize %ld, one inode %d\n",
+	    a.st_mode, b.st_mode, c.st_mode, (int)a.st_nlink,
+	    (long)a.st_blksize, a.st_ino == b.st_ino && b.st_ino == c.st_ino);
 	return 0;
 }
