@@ -47,6 +47,7 @@ rd(int fd)
 int
 main(void)
 {
+	static const int ms[5] = { 250, 50, 150, 100, 200 };
 	int fd, bl, ep, p[2], t[5], i, r, got;
 	struct itimerspec s, old;
 	struct pollfd pf;
@@ -87,7 +88,9 @@ main(void)
 	timerfd_settime(fd, 0, &s, NULL);
 	poll(NULL, 0, 105);
 	v = rd(fd);
-	printf("periodic ticks in [3, 8]: %d\n", v >= 3 && v <= 8);
+	/* expiries at 10, 30, 50, 70, 90 ms at least (no upper bound: an
+	 * emulated machine may oversleep) */
+	printf("periodic ticks >= 5: %d\n", v >= 5);
 	timerfd_gettime(fd, &old);
 	printf("interval %ld, next in (0, 20ms]: %d\n", ns(&old.it_interval),
 	    ns(&old.it_value) > 0 && ns(&old.it_value) <= 20 * MS);
@@ -169,32 +172,25 @@ main(void)
 	printf("ET after reading -> %d\n", r);
 	close(fd);
 
-	/* five timers: they fire in deadline order */
+	/* five timers: they fire in deadline order (several may come in
+	 * one wait; each reported one is read so it is not reported again) */
 	for (i = 0; i < 5; i++) {
-		static const int ms[5] = { 250, 50, 150, 100, 200 };
 		t[i] = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
 		s = its(0, ms[i] * MS, 0, 0);
 		timerfd_settime(t[i], 0, &s, NULL);
 		e[0].events = EPOLLIN;
-		e[0].data.u64 = (uint64_t)ms[i];
+		e[0].data.u64 = (uint64_t)i;
 		epoll_ctl(ep, EPOLL_CTL_ADD, t[i], e);
 	}
 	printf("order:");
-	for (got = 0; got < 5; ) {
+	for (got = 0; got < 5; got += r) {
 		r = epoll_wait(ep, e, 5, 5000);
 		if (r <= 0)
 			break;
 		for (i = 0; i < r; i++) {
-			printf(" %llu", (unsigned long long)e[i].data.u64);
-			e[0].events = 0;
+			printf(" %d", ms[e[i].data.u64]);
+			rd(t[e[i].data.u64]);
 		}
-		for (i = 0; i < r; i++) {
-			/* stop reporting it: read it empty */
-			int k;
-			for (k = 0; k < 5; k++)
-				rd(t[k]);
-		}
-		got += r;
 	}
 	printf("\n");
 	/* closing an armed timer is fine */
