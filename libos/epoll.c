@@ -484,6 +484,8 @@ sys_epoll_pwait(long epfd, long uev, long max, long ms, long umask,
 	int nowait;
 	long rv;
 
+	if (umask == 0)			/* musl's epoll_wait: no mask */
+		return sys_epoll_wait(epfd, uev, max, ms);
 	if ((rv = lo_sigmask_push((const void *)umask, (size_t)size,
 	    &saved)) != 0)
 		return rv;
