@@ -486,7 +486,8 @@ sys_fcntl(long fd, long cmd, long arg)
 		rv = 0;
 		break;
 	case F_GETPIPE_SZ:
-		rv = 65536;
+	case F_SETPIPE_SZ:
+		rv = lo_pipe_fcntl(f, (int)cmd, (unsigned long)arg);
 		break;
 	default:
 		rv = -EINVAL;

@@ -142,10 +142,12 @@ size_t	lo_iocur_put(struct lo_iocur *, const void *src, size_t);
 /* fstat of an anonymous-inode file (eventfd, epoll, timerfd): what
  * Linux shows for its one shared anon inode (mode 0600, no type). */
 int	lo_anon_stat(struct lo_file *, struct stat *);
+/* F_GETPIPE_SZ/F_SETPIPE_SZ for fcntl: -EBADF when f is not a pipe. */
+int	lo_pipe_fcntl(struct lo_file *, int cmd, unsigned long arg);
 /* The last reference to f is gone: drop it from every epoll set. */
 void	lo_epoll_file_gone(struct lo_file *f);
 /* Temporarily installs a signal mask for ppoll/pselect6/epoll_pwait
- * (umask: user pointer, size: sigsetsize); lo_sigmask_restore puts the
+ * (umask: user pointer, size: sigsetsize); lo_sigmask_pop puts the
  * old mask back, first running handlers the temporary mask let through
  * when the call ends with -EINTR (as Linux's restore-after-handler). */
 int	lo_sigmask_push(const void *umask, size_t size, uint64_t *saved);

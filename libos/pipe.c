@@ -17,7 +17,8 @@
 #include "lo.h"
 #include <asm/ioctls.h>
 
-#define PIPE_SLOTS	16
+#define PIPE_SLOTS	16		/* by default: 65536 bytes */
+#define PIPE_MAXSLOTS	(1U << 19)	/* F_SETPIPE_SZ up to 2 GiB */
 #define PIPE_PAGE	4096
 
 #define PB_MERGE	1	/* later small writes may top it up */
@@ -30,7 +31,8 @@ struct pbuf {
 };
 
 struct pipe {
-	struct pbuf	 bufs[PIPE_SLOTS];
+	struct pbuf	*bufs;
+	unsigned	 nslots;	/* a power of 2 (F_SETPIPE_SZ) */
 	unsigned	 head, tail;	/* free-running; head - tail used */
 	int		 readers, writers;
 	char		*spare;		/* one page kept for the next write */
@@ -120,7 +122,7 @@ static int
 pipe_full(const struct pipe *p)
 {
 
-	return p->head - p->tail >= PIPE_SLOTS;
+	return p->head - p->tail >= p->nslots;
 }
 
 static void
@@ -159,7 +161,7 @@ pipe_read(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 		return 0;
 	lo_iocur_init(&c, iov, cnt);
 	while (want > 0 && p->head != p->tail) {
-		b = &p->bufs[p->tail % PIPE_SLOTS];
+		b = &p->bufs[p->tail & (p->nslots - 1)];
 		n = b->len < want ? b->len : want;
 		lo_iocur_put(&c, b->page + b->off, n);
 		got += (ssize_t)n;
@@ -198,7 +200,7 @@ fill_pages(struct pipe *p, struct lo_iocur *c, size_t want, int flags)
 			return done > 0 ? done : -ENOMEM;
 		n = want < PIPE_PAGE ? want : PIPE_PAGE;
 		lo_iocur_get(c, page, n);
-		b = &p->bufs[p->head % PIPE_SLOTS];
+		b = &p->bufs[p->head & (p->nslots - 1)];
 		b->page = page;
 		b->off = 0;
 		b->len = (uint16_t)n;
@@ -226,7 +228,7 @@ pipe_write(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 	lo_iocur_init(&c, iov, cnt);
 	odd = want & (PIPE_PAGE - 1);
 	if (odd != 0 && p->head != p->tail) {
-		b = &p->bufs[(p->head - 1) % PIPE_SLOTS];
+		b = &p->bufs[(p->head - 1) & (p->nslots - 1)];
 		at = (size_t)b->off + b->len;
 		if ((b->flags & PB_MERGE) && at + odd <= PIPE_PAGE) {
 			lo_iocur_get(&c, b->page + at, odd);
@@ -279,7 +281,7 @@ pipe_ioctl(struct lo_file *f, unsigned long req, void *arg)
 	if (LO_BADPTR(arg))
 		return -EFAULT;
 	for (i = p->tail; i != p->head; i++)
-		n += p->bufs[i % PIPE_SLOTS].len;
+		n += p->bufs[i & (p->nslots - 1)].len;
 	*(int *)arg = n;
 	return 0;
 }
@@ -319,8 +321,9 @@ pipe_close(struct lo_file *f)
 		return;
 	}
 	for (i = p->tail; i != p->head; i++)
-		lo_free(p->bufs[i % PIPE_SLOTS].page, PIPE_PAGE);
+		lo_free(p->bufs[i & (p->nslots - 1)].page, PIPE_PAGE);
 	lo_free(p->spare, PIPE_PAGE);
+	lo_free(p->bufs, p->nslots * sizeof(*p->bufs));
 	lo_free(p, sizeof(*p));
 }
 
@@ -332,6 +335,53 @@ static const struct lo_fileops pipe_ops = {
 	.stat = pipe_stat,
 	.close = pipe_close,
 };
+
+/* F_SETPIPE_SZ: a new ring of `slots` buffers (a power of 2); what is in
+ * the pipe moves over in order.  EBUSY when it would not fit. */
+static int
+pipe_resize(struct pipe *p, unsigned slots)
+{
+	struct pbuf *n;
+	unsigned i, used = p->head - p->tail;
+
+	if (slots < used)
+		return -EBUSY;
+	if ((n = lo_zalloc(slots * sizeof(*n))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < used; i++)
+		n[i] = p->bufs[(p->tail + i) & (p->nslots - 1)];
+	lo_free(p->bufs, p->nslots * sizeof(*p->bufs));
+	p->bufs = n;
+	p->nslots = slots;
+	p->tail = 0;
+	p->head = used;
+	return 0;
+}
+
+int
+lo_pipe_fcntl(struct lo_file *f, int cmd, unsigned long arg)
+{
+	struct pipe *p = f->priv;
+	unsigned slots;
+	int rv;
+
+	if (f->ops != &pipe_ops)
+		return -EBADF;		/* Linux: not a pipe */
+	if (cmd == F_GETPIPE_SZ)
+		return (int)(p->nslots * PIPE_PAGE);
+	/* F_SETPIPE_SZ: at least a page, rounded up to a power of 2 */
+	arg = (unsigned)arg;		/* the call takes an unsigned int */
+	if (arg > (1UL << 31))
+		return -EINVAL;
+	for (slots = 1; slots * (unsigned long)PIPE_PAGE < arg; slots <<= 1)
+		;
+	if (slots > PIPE_MAXSLOTS)
+		return -EINVAL;
+	if ((rv = pipe_resize(p, slots)) != 0)
+		return rv;
+	lo_wakeup(&p->wrq, ~0);		/* maybe room now; Linux wakes too */
+	return (int)(slots * PIPE_PAGE);
+}
 
 static long
 sys_pipe2(long ufds, long flags)
@@ -348,6 +398,11 @@ sys_pipe2(long ufds, long flags)
 		return -EFAULT;
 	if ((p = lo_zalloc(sizeof(*p))) == NULL)
 		return -ENFILE;
+	p->nslots = PIPE_SLOTS;
+	if ((p->bufs = lo_zalloc(PIPE_SLOTS * sizeof(*p->bufs))) == NULL) {
+		lo_free(p, sizeof(*p));
+		return -ENFILE;
+	}
 	lo_waitq_init(&p->rdq);
 	lo_waitq_init(&p->wrq);
 	p->ino = pipe_ino++;
@@ -359,6 +414,7 @@ sys_pipe2(long ufds, long flags)
 	if (rf == NULL || wf == NULL) {
 		lo_free(rf, sizeof(*rf));
 		lo_free(wf, sizeof(*wf));
+		lo_free(p->bufs, PIPE_SLOTS * sizeof(*p->bufs));
 		lo_free(p, sizeof(*p));
 		return -ENFILE;
 	}

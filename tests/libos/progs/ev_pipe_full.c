@@ -1,11 +1,13 @@
 /* ev_pipe_full: how much a non-blocking pipe takes before EAGAIN for
  * several write sizes (Linux's page-slot ring), PIPE_BUF atomicity,
- * partial large writes, packet mode (O_DIRECT), data integrity. */
+ * partial large writes, packet mode (O_DIRECT), data integrity,
+ * F_SETPIPE_SZ. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -40,6 +42,58 @@ fill(size_t chunk)
 	    r < 0 ? strerror(errno) : "");
 	close(p[0]);
 	close(p[1]);
+}
+
+static void
+sz(const char *what, int fd, long arg)
+{
+	int r = fcntl(fd, F_SETPIPE_SZ, arg);
+
+	printf("F_SETPIPE_SZ %s (%ld) -> %d %s, F_GETPIPE_SZ %d\n", what, arg,
+	    r, r < 0 ? strerror(errno) : "", fcntl(fd, F_GETPIPE_SZ));
+}
+
+/* F_SETPIPE_SZ: rounded up to a power-of-2 number of pages, EBUSY when
+ * the data would not fit, the data kept in order */
+static void
+setsize(void)
+{
+	int p[2], e, i, r;
+	long n;
+
+	pipe2(p, O_NONBLOCK);
+	sz("0", p[0], 0);
+	sz("1", p[1], 1);
+	sz("4097", p[0], 4097);
+	sz("65536", p[0], 65536);
+	sz("100000", p[0], 100000);
+	sz("1 MiB", p[0], 1 << 20);
+	for (i = 0; write(p[1], wbuf + i, 4096) == 4096; i++)
+		;
+	printf("1 MiB pipe takes %d pages\n", i);
+	sz("64 KiB while full", p[0], 65536);
+	for (n = 0; n < (long)i * 4096; n += r)
+		if ((r = read(p[0], rbuf, 4096 * 3)) <= 0)
+			break;
+	write(p[1], wbuf, 4096);
+	write(p[1], wbuf + 4096, 100);
+	sz("4096 with 2 pages in", p[0], 4096);
+	sz("8192 with 2 pages in", p[0], 8192);
+	r = write(p[1], wbuf, 4096);
+	printf("a page into the full 2-page pipe -> %d %s\n", r,
+	    r < 0 ? strerror(errno) : "");
+	r = read(p[0], rbuf, 8192);
+	printf("read back %d, same %d\n", r, memcmp(rbuf, wbuf, 4196) == 0);
+	r = write(p[1], wbuf, 4096);
+	printf("a page into the empty 2-page pipe -> %d\n", r);
+	sz("negative", p[0], -1);
+	close(p[0]);
+	close(p[1]);
+	e = eventfd(0, 0);
+	r = fcntl(e, F_GETPIPE_SZ);
+	printf("F_GETPIPE_SZ on an eventfd -> %d %s\n", r, strerror(errno));
+	r = fcntl(e, F_SETPIPE_SZ, 4096);
+	printf("F_SETPIPE_SZ on an eventfd -> %d %s\n", r, strerror(errno));
 }
 
 int
@@ -113,5 +167,6 @@ main(void)
 	printf("1-byte packets before EAGAIN: %d\n", i);
 	close(p[0]);
 	close(p[1]);
+	setsize();
 	return 0;
 }
