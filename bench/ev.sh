@@ -30,7 +30,8 @@ printf "%-44s %12s %12s\n" "" "guest cyc" "host TSC"
 for r in "getppid:getppid (a trivial call, for scale)" \
     "pipe_rtt:pipe write+read of 1 byte" "write1:  write of 1 byte" \
     "read1:  read of 1 byte" "read_eagain:  read of an empty O_NONBLOCK pipe" "poll1:poll, one ready fd" \
-    "epoll1:epoll_wait, one ready fd (LT)"; do
+    "epoll1:epoll_wait, one ready fd (LT)" \
+    "epoll1k:  the same, 1000 idle fds registered too"; do
 	printf "%-44s %12s %12s\n" "${r#*:}" "$(per "$O/guest.log" "${r%%:*}")" \
 	    "$(per "$O/native.log" "${r%%:*}")"
 done

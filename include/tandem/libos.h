@@ -110,7 +110,8 @@ struct lo_file {
 	int			 flags;		/* O_ACCMODE|O_APPEND|O_NONBLOCK|... */
 	int64_t			 off;		/* seekable files */
 	struct lo_vnode		*vn;		/* files of a file system, else NULL */
-	struct lo_waitq		*wq;		/* readiness changes; NULL: always ready */
+	struct lo_waitq		*wq;		/* readiness changes; NULL: always ready;
+						 * lives as long as the file */
 	void			*priv;		/* the implementation's */
 	/* epoll (libos/epoll.c): the epoll items watching this file; they
 	 * go with the last reference, as on Linux (not at close(fd)). */
