@@ -32,9 +32,16 @@ done
 [ -n "$prog" ] || die "usage: tandem bake PROGRAM -o IMAGE [options] (--help)"
 [ -n "$out" ] || die "-o IMAGE is required"
 [ -f "$prog" ] || die "$prog: no such file"
-cfile=$B/lib/tandem/configs/$conf.conf
-[ -f "$cfile" ] || die "unknown config '$conf' (known: $(ls "$B/lib/tandem/configs" | sed 's/\.conf$//' | tr '\n' ' '))"
-[ -z "$mem" ] && mem=$(sed -n 's/^mem=//p' "$cfile")
+# --config NAME[,NAME...]: the union of their components; the largest mem
+cmem=0 comps=
+for c in ${conf//,/ }; do
+	cfile=$B/lib/tandem/configs/$c.conf
+	[ -f "$cfile" ] || die "unknown config '$c' (known: $(ls "$B/lib/tandem/configs" | sed 's/\.conf$//' | tr '\n' ' '))"
+	m=$(sed -n 's/^mem=//p' "$cfile")
+	[ "${m:-0}" -gt "$cmem" ] && cmem=$m
+	comps+=" $(sed -n 's/^components=//p' "$cfile")"
+done
+[ -z "$mem" ] && mem=$cmem
 [[ $mem =~ ^[0-9]+$ ]] && [ "$mem" -ge 4 ] || die "--mem $mem: a whole number of MiB, at least 4"
 [ -z "$name" ] && name=$(basename "${out%.img}")
 for e in "${envs[@]}"; do
@@ -53,13 +60,13 @@ type=$(readelf -h "$prog" 2>/dev/null | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p')
 case $type in
 REL) cp "$prog" "$work/app.o" ;;
 EXEC)
-	objcopy -O binary --only-section=.tandem.app "$prog" "$work/app.o" 2>/dev/null
+	objcopy --dump-section .tandem.app="$work/app.o" "$prog" /dev/null 2>/dev/null
 	[ -s "$work/app.o" ] || die "$prog: not built by tandem-cc (no .tandem.app section)" ;;
 *) die "$prog: not an object or executable built by tandem-cc" ;;
 esac
-readelf -h "$work/app.o" 2>/dev/null | grep -q 'Type: *REL' ||
+readelf -h "$work/app.o" 2>/dev/null | grep 'Type: *REL' > /dev/null ||
     die "$prog: its .tandem.app section is not a relocatable object"
-nm "$work/app.o" | grep -qw 'T main' || die "$prog: no main()"
+nm "$work/app.o" | grep -w 'T main' > /dev/null || die "$prog: no main()"
 
 # ---- the root: DIR plus the /etc defaults it does not provide
 stage=$work/root
@@ -89,7 +96,7 @@ fi
 	[ $have_args = 1 ] && echo "args=$args"
 	for e in "${envs[@]}"; do echo "env=$e"; done
 	for m in "${mounts[@]}"; do echo "mount=$m"; done
-	grep -q '^components=.*lwip' "$cfile" && echo "net=1"
+	[[ " $comps " == *" lwip "* ]] && echo "net=1"
 	for m in "${mounts[@]}"; do echo "disk=${m%%:*}"; done
 } > "$work/manifest"
 cat > "$work/gen.S" <<EOS

@@ -6,7 +6,8 @@
  * app's argv.  A word whose key part is quoted ("A=B") is an argument:
  * that is how an app gets an argument that looks like a parameter.
  * When a key is given twice the last one wins.  argv[0] is the value of
- * TD_APP, or "app".
+ * TD_APP, or "app".  On platform posix in app mode the process's own
+ * argv replaces all that (td_plat.host_argv).
  */
 #include "core_impl.h"
 
@@ -146,7 +147,15 @@ int
 td_app_args(char ***argvp)
 {
 	const char *name = td_param("TD_APP");
+	int n;
 
+	/* posix app mode: the process's own argv, argv[0] included */
+	if (td_plat.host_argv != NULL) {
+		for (n = 0; td_plat.host_argv[n] != NULL; n++)
+			;
+		*argvp = td_plat.host_argv;
+		return n;
+	}
 	if (argv == NULL) {
 		*argvp = (char **)empty_argv;
 		return 1;

@@ -52,6 +52,7 @@ panic_oom(const char *what, size_t n, const void *caller)
 void
 td_exit(int status)
 {
-	td_printf("tandem: exit %d\n", status);
+	if (td_plat.host_stdio == NULL)	/* see platform.h */
+		td_printf("tandem: exit %d\n", status);
 	leave(status & 255);
 }

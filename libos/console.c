@@ -7,6 +7,11 @@
  */
 #include "lo.h"
 #include <tandem/core.h>
+#include <tandem/platform.h>
+
+/* On posix in app mode (a tandem-cc program run on Linux, e.g. by a
+ * configure script) fds 0-2 are the host's own: td_plat.host_stdio. */
+#define HOSTFD(f)	((int)(intptr_t)(f)->priv)
 
 void
 lo_cons_write(const char *p, size_t n)
@@ -16,9 +21,32 @@ lo_cons_write(const char *p, size_t n)
 }
 
 static ssize_t
+host_rw(struct lo_file *f, const struct iovec *iov, int cnt, int write)
+{
+	ssize_t n = 0;
+	long r = 0;
+	int i;
+
+	for (i = 0; i < cnt; i++) {
+		if (iov[i].iov_len == 0)
+			continue;
+		r = td_plat.host_stdio(HOSTFD(f), iov[i].iov_base,
+		    iov[i].iov_len, write);
+		if (r < 0)
+			return n > 0 ? n : r;
+		n += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+	return n;
+}
+
+static ssize_t
 cons_read(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 {
 
+	if (td_plat.host_stdio != NULL)
+		return host_rw(f, iov, cnt, 0);
 	return 0;
 }
 
@@ -28,6 +56,8 @@ cons_write(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 	ssize_t n = 0;
 	int i;
 
+	if (td_plat.host_stdio != NULL)
+		return host_rw(f, iov, cnt, 1);
 	for (i = 0; i < cnt; i++) {
 		lo_cons_write(iov[i].iov_base, iov[i].iov_len);
 		n += (ssize_t)iov[i].iov_len;
@@ -69,7 +99,7 @@ lo_fd_init(void)
 
 	for (fd = 0; fd < 3; fd++) {
 		f = lo_file_new(&lo_console_ops, fd == 0 ? O_RDONLY : O_WRONLY,
-		    NULL);
+		    (void *)(intptr_t)fd);
 		if (f == NULL || lo_fd_install(f, fd, 0) != fd)
 			lo_panic("cannot open the console as fd %d", fd);
 	}

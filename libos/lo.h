@@ -127,6 +127,8 @@ int	lo_fd_cloexec(int fd);		/* 1, 0 or -EBADF */
 void	lo_fd_init(void);
 void	lo_fd_closeall(void);
 
+extern const struct lo_fstype lo_hostfs;	/* hostfs.c: posix app mode */
+
 /* ---- readiness (pipe.c, poll.c, epoll.c, eventfd.c, timerfd.c) ----- */
 /* A cursor over an app's iovec (validated by fd.c): get copies from the
  * app, put copies to it; both return the bytes moved. */
@@ -171,5 +173,10 @@ int	lo_thread_newtid(void);
 
 /* ---- errno translation (rumpuser speaks NetBSD numbers) -------------- */
 int	lo_errno_from_rump(int);
+
+/* ---- the bake manifest (start.c; used by the VFS for mount= lines) --
+ * Calls fn(value, len, arg) for every "key=value" line; returns how many. */
+int	lo_manifest_each(const char *key,
+	    void (*fn)(const char *, size_t, void *), void *arg);
 
 #endif /* LIBOS_LO_H */

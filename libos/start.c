@@ -92,6 +92,14 @@ manifest_each(const char *key, void (*fn)(const char *, size_t, void *),
 	return n;
 }
 
+int
+lo_manifest_each(const char *key, void (*fn)(const char *, size_t, void *),
+    void *arg)
+{
+
+	return manifest_each(key, fn, arg);
+}
+
 struct strv {
 	char	**v;
 	int	  n, cap;

@@ -44,12 +44,23 @@ enable_src() {
 	mv "$f.tmp" "$f"
 	apt-get update -qq
 }
-if ! (cd "$dest" && apt-get source --download-only -qq "$name" \
-    > /dev/null 2>&1); then
+fetch() {	# fetch [=VERSION]
+	(cd "$dest" && apt-get source --download-only -qq "$name$1" \
+	    > /dev/null 2>&1)
+}
+if ! fetch ""; then
 	enable_src
 	apt-get update -qq
 	say "fetching source package $name"
-	(cd "$dest" && apt-get source --download-only -qq "$name" > /dev/null)
+	# the newest version first; a mirror snapshot may lack the files of
+	# the newest one (a 404), then an older one of the same release
+	ok=
+	for v in $(apt-cache showsrc "$name" 2>/dev/null |
+	    sed -n 's/^Version: //p' | sort -V -r | uniq); do
+		fetch "=$v" && { ok=1; break; }
+		say "$name $v: not on the mirror, trying an older version"
+	done
+	[ -n "$ok" ] || { echo "srcpkg: cannot fetch source package $name" >&2; exit 1; }
 fi
 dsc=$(ls -t "$dest"/"${name}"_*.dsc | head -1)
 ver=$(sed -n 's/^Version: //p' "$dsc" | head -1)

@@ -87,6 +87,21 @@ struct td_platform {
 	 * on posix.  Called by the scheduler when it switches to a thread
 	 * whose FS base differs from the loaded one; NULL if not possible. */
 	void		(*set_fsbase)(uint64_t base);
+
+	/* posix app mode only (NULL elsewhere): the host's stdin, stdout
+	 * and stderr, so that a program built by tandem-cc and run on Linux
+	 * (a configure test) reads and writes them as a Linux program does.
+	 * write=0 reads.  Returns bytes or -errno.  In app mode the console
+	 * (Tandem's own messages) goes to stderr and "tandem: exit N" is
+	 * not printed: the exit status says it. */
+	long		(*host_stdio)(int fd, void *buf, size_t len, int write);
+
+	/* posix app mode only (NULL elsewhere): one Linux system call on
+	 * the host, returning -errno on failure.  libos's hostfs serves the
+	 * host's files through it, so that such a program opens the
+	 * configure script's conftest files as a Linux program would. */
+	long		(*host_syscall)(long nr, long a1, long a2, long a3,
+			    long a4, long a5, long a6);
 };
 
 /* The live platform, set by the arch boot code before core_main() runs. */

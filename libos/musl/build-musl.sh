@@ -40,4 +40,11 @@ if objdump -d "$out/lib/libc.a" | grep -qwE 'syscall|sysenter|int +\$0x80'; then
 	    grep -E '>:$|syscall|sysenter' | head >&2
 	exit 1
 fi
+# The kernel's uapi headers (<linux/...>, <asm/...>) beside musl's, as a
+# Linux toolchain has them; links, not copies, to Debian's linux-libc-dev.
+mkdir -p "$out/kinclude"
+for d in linux asm-generic mtd rdma misc sound video drm scsi; do
+	[ -d "/usr/include/$d" ] && ln -sfn "/usr/include/$d" "$out/kinclude/$d"
+done
+ln -sfn /usr/include/x86_64-linux-gnu/asm "$out/kinclude/asm"
 echo "$want" > "$stamp"

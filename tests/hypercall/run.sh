@@ -1,12 +1,16 @@
 #!/bin/bash
 # tests/hypercall/run.sh BUILD -- the rumpuser v17 conformance suite on
-# platform posix: builds BUILD/posix/hypercall-test{,-asan}, runs the
-# suite under ASan+UBSan and (when installed) valgrind, checks
-# rumpuser_exit, durability on the host file and that every v17 entry
-# point is defined.  Prints "N passed, N failed"; non-zero on failure.
+# platform posix: builds BUILD/posix/hypercall-test{,-asan,-static}, runs
+# the suite under ASan+UBSan, (when installed) valgrind and linked
+# freestanding with no C library at all; checks rumpuser_exit,
+# durability on the host file, symbolized panics, that every v17 entry
+# point is defined, and the posix app mode (argv and environment
+# passed through unchanged, devices from TANDEM_POSIX).
+# Prints "N passed, N failed"; non-zero on failure.
 set -u
 cd "$(dirname "$0")/../.."
 B=${1:-build}/posix
+unset TANDEM_POSIX	# it would put every posix program in app mode
 
 SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
 APP="tests/hypercall/suite.c tests/hypercall/main.c"
@@ -57,6 +61,9 @@ run_suite asan "$B/hypercall-test-asan"
 rc=$?
 [ $rc -eq 255 ] && grep -q "panic" "$B/panic.log" && ok ||
     bad "rumpuser_exit(RUMPUSER_PANIC): status $rc"
+# the backtrace names the caller, found in the program's own .symtab
+grep -q "rumpuser_exit+0x" "$B/panic.log" && ok ||
+    bad "asan panic backtrace not symbolized (see $B/panic.log)"
 
 if command -v valgrind > /dev/null; then
 	# Thread stacks live in core's heap and valgrind is not told about
@@ -72,6 +79,8 @@ fi
 missing=$(nm --defined-only $B/obj/hypercall_*.o | awk '$2 ~ /T/ { print $3 }' |
     sort -u | comm -13 - <(sort -u tests/hypercall/rumpuser-v17.syms))
 if [ -z "$missing" ]; then ok; else bad "undefined entry points: $missing"; fi
+
+. tests/hypercall/freestanding.sh
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -2,15 +2,19 @@
 # tests/libos/run.sh BUILD [PROG...] -- the differential suite of libos.
 # Every tests/libos/progs/NAME.c is an ordinary C program.  It is built
 # twice: with Debian's musl-gcc and run natively on Linux (the reference),
-# and with tandem-cc, baked, and booted under QEMU TCG (-M pc and
-# -M microvm).  Its output (stdout and stderr as one stream; the console
+# and with tandem-cc: that program is run on Linux (platform posix, as a
+# configure script would run it), and baked and booted under QEMU TCG
+# (-M pc and -M microvm).  Its output (stdout and stderr as one stream; the console
 # lines Tandem adds, "tandem: ...", are set aside) and exit status must be
 # identical.  A program says how it is run in comment lines:
 #   /* ARGS: a b c */      its arguments (split at blanks)
 #   /* STATUS: 3 */        the expected status (checked on both sides)
-#   /* MACHINES: pc */     where to boot it (default: pc microvm)
+#   /* MACHINES: pc pv */  where to run it (default: posix pc microvm, and Xen
+#                          pv pvh in the Xen tier, tests/xen/libos.sh)
 #   /* TIMEOUT: 120 */     per boot, seconds (default 60)
 #   /* ENV: K=V */         set in both environments (one per line)
+# Without PROG arguments, tests/libos/extra.sh adds the checks that are
+# not differential (corrupt root, mount words, read-only root ...).
 # Prints "N passed, N failed"; exits non-zero on failure.
 set -u
 cd "$(dirname "$0")/../.."
@@ -45,18 +49,45 @@ for p in "${progs[@]}"; do
 		fail "$p: musl-gcc build" "" "$T/$p.cc.err"; continue
 	fi
 	rm -rf "$T/run-$p"; mkdir -p "$T/run-$p"
+	# a root of its own (baked into the image): the same files here
+	[ -d "tests/libos/roots/$p" ] && cp -a "tests/libos/roots/$p/." "$T/run-$p/"
 	# shellcheck disable=SC2086
 	(cd "$T/run-$p" && env -i PATH=/usr/bin:/bin "${envs[@]}" \
 	    timeout "${to:-60}" "$nat" $args \
 	    > ../$p.ref 2>&1 < /dev/null)
 	rrc=$?
+	echo "$rrc" > "$T/$p.refrc"
 	if [ -n "$want" ] && [ "$rrc" != "$want" ]; then
 		fail "$p: native status $rrc, want $want" "" "$T/$p.ref"
 		continue
 	fi
 	envwords=()
 	for e in "${envs[@]}"; do envwords+=("env.$e"); done
+	# platform posix: the very program tandem-cc linked, run on Linux
+	# (what a configure script runs), in the same kind of scratch dir
+	px=$(readlink -f "$B/lo-progs/$p")
+	if [ -z "$machines" ] || [[ " $machines " == *" posix "* ]]; then
+		rm -rf "$T/prun-$p"; mkdir -p "$T/prun-$p"
+		[ -d "tests/libos/roots/$p" ] && cp -a "tests/libos/roots/$p/." "$T/prun-$p/"
+		# shellcheck disable=SC2086
+		(cd "$T/prun-$p" && env -i PATH=/usr/bin:/bin "${envs[@]}" \
+		    timeout "${to:-60}" "$px" $args \
+		    > ../$p-posix.out 2>&1 < /dev/null)
+		prc=$?
+		if [ "$prc" != "$rrc" ]; then
+			fail "$p posix: status $prc, Linux $rrc" "" "$T/$p-posix.out"
+		elif ! cmp -s "$T/$p.ref" "$T/$p-posix.out"; then
+			diff "$T/$p.ref" "$T/$p-posix.out" > "$T/$p-posix.diff"
+			fail "$p posix: output differs from Linux" "" "$T/$p-posix.diff"
+		else
+			pass "$p posix"
+		fi
+	fi
+	qm=
 	for m in ${machines:-pc microvm}; do
+		case $m in pc|q35|microvm) qm+=" $m" ;; esac
+	done
+	for m in $qm; do
 		# shellcheck disable=SC2086
 		TIMEOUT=${to:-60} boot "$p-$m" "$m" "$img" "${envwords[@]}" \
 		    -- $args
@@ -71,4 +102,9 @@ for p in "${progs[@]}"; do
 		fi
 	done
 done
+. tests/libos/image-checks.sh "$B"
+# the checks that are not differential (corrupt root, mount words ...)
+# when the whole suite runs
+[ $# -eq 0 ] && . tests/libos/extra.sh
+[ $# -eq 0 ] && . tests/libos/autotools.sh
 summary

@@ -9,6 +9,7 @@ B=${1:-build}
 T=$B/tests/xen
 . tests/boot/lib.sh
 . tests/xen/split.sh
+. tests/xen/libos.sh
 mkdir -p "$T"
 IMG=$B/img/hello.img
 sha0=$(cat "$B/img/hello.img.sha256" 2>/dev/null || sha256sum "$IMG" | cut -d' ' -f1)
@@ -24,6 +25,7 @@ for ty in pv pvh; do
 	xen_job "panic-$ty" $ty "$B/img/panic.img"
 	xen_job "stress-$ty" $ty "$B/img/stress.img" 64 5
 	xen_job "hyptest-$ty" $ty "$B/img/hypercall-test.img" 'HYPTEST_KEY="hello world"'
+	libos_jobs "$ty"
 done
 # ... and as a PV guest with a blkfront disk as blk0, like posix's host file
 if [ -n "$split_ok" ]; then
@@ -55,6 +57,7 @@ for ty in pv pvh; do
 	    "$B/tests/boot/hyptest-pc.log"
 	# the split drivers (tests/xen/split.sh)
 	[ -n "$split_ok" ] && split_checks "$ty"
+	libos_checks "$ty"
 done
 if [ -n "$split_ok" ]; then
 	expect_job "hypercall suite xen-pv with blkfront rc" hyptestd-pv 0
