@@ -1,8 +1,6 @@
 /* ev_pipe_stat: fstat of pipe ends: a FIFO, rw for the owner, distinct
  * from other pipes, the same inode for both ends; eventfd, epoll and
- * timerfd as Linux's anonymous inode.
- * PENDING: needs fstat (the VFS helper's sys_fstat over ops->stat;
- * pipe.c's pipe_stat fills it). */
+ * timerfd as Linux's anonymous inode. */
 #include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
