@@ -45,6 +45,8 @@ lo_file_rele(struct lo_file *f)
 
 	if (--f->refs > 0)
 		return;
+	if (f->epitems != NULL)
+		lo_epoll_file_gone(f);
 	if (f->ops->close != NULL)
 		f->ops->close(f);
 	if (f->vn != NULL)
@@ -478,7 +480,8 @@ sys_fcntl(long fd, long cmd, long arg)
 		rv = 0;
 		break;
 	case F_GETPIPE_SZ:
-		rv = 65536;
+	case F_SETPIPE_SZ:
+		rv = lo_pipe_fcntl(f, (int)cmd, (unsigned long)arg);
 		break;
 	default:
 		rv = -EINVAL;

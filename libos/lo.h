@@ -144,6 +144,32 @@ void	lo_fd_closeall(void);
 
 extern const struct lo_fstype lo_hostfs;	/* hostfs.c: posix app mode */
 
+/* ---- readiness (pipe.c, poll.c, epoll.c, eventfd.c, timerfd.c) ----- */
+/* A cursor over an app's iovec (validated by fd.c): get copies from the
+ * app, put copies to it; both return the bytes moved. */
+struct lo_iocur {
+	const struct iovec	*iov;
+	int			 cnt;
+	size_t			 off;		/* into iov[0] */
+};
+void	lo_iocur_init(struct lo_iocur *, const struct iovec *, int);
+size_t	lo_iov_total(const struct iovec *, int);
+size_t	lo_iocur_get(struct lo_iocur *, void *dst, size_t);
+size_t	lo_iocur_put(struct lo_iocur *, const void *src, size_t);
+/* fstat of an anonymous-inode file (eventfd, epoll, timerfd): what
+ * Linux shows for its one shared anon inode (mode 0600, no type). */
+int	lo_anon_stat(struct lo_file *, struct stat *);
+/* F_GETPIPE_SZ/F_SETPIPE_SZ for fcntl: -EBADF when f is not a pipe. */
+int	lo_pipe_fcntl(struct lo_file *, int cmd, unsigned long arg);
+/* The last reference to f is gone: drop it from every epoll set. */
+void	lo_epoll_file_gone(struct lo_file *f);
+/* Temporarily installs a signal mask for ppoll/pselect6/epoll_pwait
+ * (umask: user pointer, size: sigsetsize); lo_sigmask_pop puts the
+ * old mask back, first running handlers the temporary mask let through
+ * when the call ends with -EINTR (as Linux's restore-after-handler). */
+int	lo_sigmask_push(const void *umask, size_t size, uint64_t *saved);
+void	lo_sigmask_pop(uint64_t saved, long rv);
+
 /* ---- exit ------------------------------------------------------------- */
 /* Ends the guest: flushes stdio's fds, unmounts, prints the report of
  * unimplemented calls and "tandem: exit N". */

@@ -69,7 +69,13 @@ void	lo_waitq_init(struct lo_waitq *);
 void	lo_waitq_add(struct lo_waitq *, struct lo_waiter *);
 void	lo_waitq_del(struct lo_waitq *, struct lo_waiter *);
 /* Tells every waiter that `events` (POLLIN|POLLOUT|... bits, or ~0 when
- * unknown) may have changed.  Thread context; never blocks. */
+ * unknown) may have changed.  Thread context; never blocks.
+ * Readiness contract (poll, select and epoll rely on it): a file calls
+ * lo_wakeup(f->wq, bits) whenever one of `bits` becomes true, and a
+ * stream also on every arrival of new data or room even when it was
+ * already readable/writable: edge-triggered epoll reports one event per
+ * such wakeup (the "event happened"), then asks ops->poll for the state
+ * now.  A waiter whose interest does not meet `bits` is not disturbed. */
 void	lo_wakeup(struct lo_waitq *, int events);
 /* Blocks the calling thread until lo_wakeup() on wq, the absolute
  * monotonic deadline (ns, UINT64_MAX = none) or a signal for it.
@@ -94,7 +100,10 @@ struct lo_fileops {
 		    int64_t off);
 	ssize_t	(*write)(struct lo_file *, const struct iovec *, int iovcnt,
 		    int64_t off);
-	/* Current readiness: POLLIN, POLLOUT, POLLERR, POLLHUP, POLLRDHUP. */
+	/* Current readiness: POLLIN, POLLOUT, POLLERR, POLLHUP, POLLRDHUP
+	 * (the *NORM/PRI bits as Linux sets them).  NULL: not pollable, as
+	 * a regular file: poll/select see it always readable and writable,
+	 * epoll_ctl refuses it with EPERM. */
 	int	(*poll)(struct lo_file *);
 	int	(*ioctl)(struct lo_file *, unsigned long req, void *arg);
 	int	(*stat)(struct lo_file *, struct stat *);
@@ -108,8 +117,12 @@ struct lo_file {
 	int			 flags;		/* O_ACCMODE|O_APPEND|O_NONBLOCK|... */
 	int64_t			 off;		/* seekable files */
 	struct lo_vnode		*vn;		/* files of a file system, else NULL */
-	struct lo_waitq		*wq;		/* readiness changes; NULL: always ready */
+	struct lo_waitq		*wq;		/* readiness changes; NULL: always ready;
+						 * lives as long as the file */
 	void			*priv;		/* the implementation's */
+	/* epoll (libos/epoll.c): the epoll items watching this file; they
+	 * go with the last reference, as on Linux (not at close(fd)). */
+	struct lo_epitem	*epitems;
 };
 
 /* A new file with one reference; NULL when memory is exhausted. */
