@@ -71,6 +71,20 @@ $(BUILD)/a/%.c.o: %.c | deps-ok
 	@mkdir -p $(dir $@); echo "  CC      $<"
 	@$(CC) $(ACFLAGS) -MMD -MP -c $< -o $@
 
+# Cold kernel code (boot, probing, xenstore/xenbus, diagnostics) is built
+# for size: every image carries all of it, and a musl hello must stay
+# within 200 KiB.  Data paths (scheduler, heap, rings, drivers' I/O) stay
+# at -O2.
+KCOLD	:= platform/xen/xenstore platform/xen/xenbus platform/xen/xs_proto \
+	   platform/xen/pv platform/xen/pvh platform/xen/common \
+	   platform/xen/lifecycle platform/xen/pvmem platform/xen/console \
+	   platform/xen/grant blkfront/blkfront netfront/netfront \
+	   platform/virtio/pci platform/virtio/vpci platform/virtio/vmmio \
+	   platform/virtio/boot platform/virtio/vdev platform/virtio/irq \
+	   platform/virtio/vrng core/printf core/cmdline core/panic core/main \
+	   arch/x86_64/traps arch/x86_64/symbols arch/x86_64/boot \
+	   hypercall/init hypercall/random
+$(patsubst %,$(BUILD)/k/%.c.o,$(KCOLD)): KCFLAGS += -Os
 $(BUILD)/lib/libtandem.a: $(KOBJ)
 	@mkdir -p $(dir $@)
 	@echo "  AR      $@"; rm -f $@; $(AR) rcs $@ $^
@@ -99,7 +113,7 @@ $(patsubst %,$(BUILD)/img/%.img,$(XENTESTS)): $(BUILD)/img/%.img: \
 	    $(BUILD)/lib/libtandem.a
 
 # ---- libos, musl and the app toolchain (tandem-cc, tandem bake) ----
-LOSRC	:= $(wildcard libos/*.c)
+LOSRC	:= $(filter-out libos/hostfs.c,$(wildcard libos/*.c))
 LOOBJ	:= $(patsubst %,$(BUILD)/lo/%.o,$(LOSRC))
 # libos is kernel code for the FPU rule (never touches SSE, so it may
 # run anywhere app state is live) and builds against the kernel's uapi
@@ -123,6 +137,10 @@ $(BUILD)/lo/libos/%.c.o: libos/%.c $(BUILD)/gen/sysnames.h | deps-ok
 LOHOT	:= syscall fd wait
 $(filter-out $(patsubst %,$(BUILD)/lo/libos/%.c.o,$(LOHOT)),$(LOOBJ)): LOCFLAGS += -Os
 $(BUILD)/lib/libos.a: $(LOOBJ)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"; rm -f $@; $(AR) rcs $@ $^
+# hostfs serves the host's files to posix programs only (tandem-link posix)
+$(BUILD)/lib/libos-host.a: $(BUILD)/lo/libos/hostfs.c.o
 	@mkdir -p $(dir $@)
 	@echo "  AR      $@"; rm -f $@; $(AR) rcs $@ $^
 $(BUILD)/musl/lib/libc.a: $(MUSLDEPS) | deps-ok
@@ -161,6 +179,7 @@ $(BUILD)/lib/tandem/posix-start.o: platform/posix/start.S platform/posix/appmode
 	@$(CC) $(PXCFLAGS) -c platform/posix/appmode.c -o $(BUILD)/px/appmode.o
 	@ld -r -o $@ $(BUILD)/px/start.o $(BUILD)/px/appmode.o
 TOOLCHAIN += $(BUILD)/lib/libtandem-posix.a $(BUILD)/lib/tandem/posix-start.o \
+	$(BUILD)/lib/libos-host.a \
 	$(BUILD)/lib/libtdnet.a $(BUILD)/lib/liblwip.a
 toolchain: $(TOOLCHAIN) $(BUILD)/lib/libtandem.a
 

@@ -142,7 +142,8 @@ int	lo_fd_cloexec(int fd);		/* 1, 0 or -EBADF */
 void	lo_fd_init(void);
 void	lo_fd_closeall(void);
 
-extern const struct lo_fstype lo_hostfs;	/* hostfs.c: posix app mode */
+/* hostfs.c: posix app mode only; linked into posix programs alone */
+extern const struct lo_fstype lo_hostfs __attribute__((weak));
 
 /* ---- readiness (pipe.c, poll.c, epoll.c, eventfd.c, timerfd.c) ----- */
 /* A cursor over an app's iovec (validated by fd.c): get copies from the

@@ -351,8 +351,9 @@ vfs_init(void)
 	lo_fstype_register(&vfs_rootfs);
 	lo_fstype_register(&vfs_tmpfs);
 	lo_fstype_register(&vfs_devfs);
-	lo_fstype_register(&lo_hostfs);
-	if (td_plat.host_syscall != NULL) {
+	if (&lo_hostfs != NULL)
+		lo_fstype_register(&lo_hostfs);
+	if (td_plat.host_syscall != NULL && &lo_hostfs != NULL) {
 		vfs_init_host();
 		return;
 	}

@@ -144,7 +144,7 @@ static void
 bad(const char *key, int unit, const char *val)
 {
 
-	rumpuser_dprintf("net: bad %s%s%c=%s\n", key, unit ? "." : "",
+	rumpuser_dprintf("tandem: net: bad %s%s%c=%s\n", key, unit ? "." : "",
 	    unit ? '0' + unit : ' ', val);
 }
 
@@ -198,7 +198,7 @@ cfg_dns(void)
 		if (rumpuser_getparam(keys[i], buf, sizeof(buf)) != 0)
 			continue;
 		if (!ipaddr_aton(buf, &a)) {
-			rumpuser_dprintf("net: bad %s=%s\n", keys[i], buf);
+			rumpuser_dprintf("tandem: net: bad %s=%s\n", keys[i], buf);
 			return -1;
 		}
 		dns_setserver((u8_t)i, &a);
@@ -345,7 +345,7 @@ print_nif(struct netif *nif)
 	size_t at = 0;
 
 	describe_nif(nif, buf, sizeof(buf), &at);
-	rumpuser_dprintf("net: %s (%02x:%02x:%02x:%02x:%02x:%02x)\n", buf,
+	rumpuser_dprintf("tandem: net: %s (%02x:%02x:%02x:%02x:%02x:%02x)\n", buf,
 	    nif->hwaddr[0], nif->hwaddr[1], nif->hwaddr[2], nif->hwaddr[3],
 	    nif->hwaddr[4], nif->hwaddr[5]);
 }
@@ -377,7 +377,7 @@ wait_dhcp(void)
 	for (t = 0; t < waitms && dhcp_pending() > 0; t += 20)
 		rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, 20000000);
 	if (dhcp_pending() > 0)
-		rumpuser_dprintf("net: no DHCP answer after %lld s; still "
+		rumpuser_dprintf("tandem: net: no DHCP answer after %lld s; still "
 		    "trying in the background\n", (long long)(waitms / 1000));
 }
 
@@ -442,13 +442,13 @@ lnet_init(void)
 		if (nif->name[0] == 'v')
 			print_nif(nif);
 	if (n == 0)
-		rumpuser_dprintf("net: no NIC; loopback only\n");
+		rumpuser_dprintf("tandem: net: no NIC; loopback only\n");
 	for (n = 0; n < DNS_MAX_SERVERS; n++) {
 		const ip_addr_t *d = dns_getserver((u8_t)n);
 		char a[48];
 
 		if (d != NULL && !ip_addr_isany(d))
-			rumpuser_dprintf("net: dns %s\n", ipaddr_ntoa_r(d, a,
+			rumpuser_dprintf("tandem: net: dns %s\n", ipaddr_ntoa_r(d, a,
 			    sizeof(a)));
 	}
 	return 0;

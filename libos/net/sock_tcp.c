@@ -121,7 +121,10 @@ t_err(void *arg, err_t err)
 		t->s.error = err == ERR_RST ? LX_ECONNREFUSED : LX_ETIMEDOUT;
 		t->state = T_FAILED;
 	} else {
-		t->s.error = err == ERR_RST ? LX_ECONNRESET :
+		/* Linux: a reset after the peer's FIN (CLOSE_WAIT) is
+		 * EPIPE, before it ECONNRESET */
+		t->s.error = err == ERR_RST ?
+		    (t->eof ? LX_EPIPE : LX_ECONNRESET) :
 		    err == ERR_ABRT ? LX_ETIMEDOUT : LX_ECONNABORTED;
 		t->eof = 1;
 	}
