@@ -84,6 +84,7 @@
 #define LX_SO_DOMAIN		39
 #define LX_TCP_NODELAY		1
 #define LX_TCP_MAXSEG		2
+#define LX_TCP_CORK		3
 #define LX_TCP_KEEPIDLE		4
 #define LX_TCP_KEEPINTVL	5
 #define LX_TCP_KEEPCNT		6

@@ -339,7 +339,9 @@ t_sendmsg(struct lsock *s, const struct lx_msghdr *m, int flags)
 			room -= c;
 		}
 	}
-	if (!(flags & LX_MSG_MORE) || total == 0)
+	/* TCP_CORK and MSG_MORE hold what is queued: lwIP's timer sends it
+	 * within a tick unless more arrives (Linux waits 200 ms) */
+	if ((!(flags & LX_MSG_MORE) && !t->cork) || total == 0)
 		tcp_output(t->pcb);
 	if (total == 0) {
 		long want = lx_iov_total(m->msg_iov, m->msg_iovlen);

@@ -63,6 +63,13 @@ ltcp_setopt(struct lsock *s, int level, int name, const void *val,
 				t->keepcnt = v;
 			break;
 		case LX_TCP_MAXSEG:	return 0;	/* accepted, ignored */
+		case LX_TCP_CORK:
+			/* uncorking sends what was held (nginx's
+			 * tcp_nopush sets it around a response) */
+			t->cork = v != 0;
+			if (!t->cork && t->pcb != NULL && t->state != T_LISTEN)
+				tcp_output(t->pcb);
+			return 0;
 		default:		return -LX_ENOPROTOOPT;
 		}
 		ltcp_apply_opts(t);
@@ -101,6 +108,7 @@ ltcp_getopt(struct lsock *s, int level, int name, int *v)
 	if (level == LX_IPPROTO_TCP) {
 		switch (name) {
 		case LX_TCP_NODELAY:	*v = t->nodelay; return 0;
+		case LX_TCP_CORK:	*v = t->cork; return 0;
 		case LX_TCP_KEEPIDLE:	*v = t->keepidle; return 0;
 		case LX_TCP_KEEPINTVL:	*v = t->keepintvl; return 0;
 		case LX_TCP_KEEPCNT:	*v = t->keepcnt; return 0;

@@ -18,6 +18,7 @@ struct tsock {
 	int		 eof;		/* FIN received */
 	int		 wblocked;	/* a write found no memory */
 	int		 nodelay;
+	int		 cork;		/* TCP_CORK: hold partial segments */
 	struct pbuf	*rxh, *rxt;	/* queue of pbufs, by ->next */
 	size_t		 rxoff, rxbytes;
 	ip_addr_t	 peer;
