@@ -20,6 +20,11 @@ pkgs=(
 	# busybox-static for reference, flock/losetup copied into dom0)
 	cpio kmod busybox-static xz-utils zstd gzip dpkg apt libc-bin mount
 	coreutils bash
+	# launcher: image checks (readelf, objcopy are binutils), port checks,
+	# `tandem run libvirt` (C API) and its tests (a libvirtd they start),
+	# `tandem run --gdb` tests
+	iproute2 libvirt-dev libvirt-clients libvirt-daemon-system
+	libvirt-daemon-driver-qemu gdb
 )
 
 missing() {
