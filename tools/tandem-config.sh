@@ -58,6 +58,17 @@ libvirt_xml() {
 	return 0
 }
 
+# shell_words ARG...: one line; words quoted only where the shell needs
+# it, so that plain $(...) works for lines without blanks.
+shell_words() {
+	local a out=
+	for a in "$@"; do
+		if [[ $a =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then out+="$a "
+		else out+="$(printf '%q' "$a") "; fi
+	done
+	printf '%s\n' "${out% }"
+}
+
 cmd_config() {
 	local fmt= pvh= kvm= log= args=()
 	while [ $# -gt 0 ]; do
@@ -81,8 +92,7 @@ cmd_config() {
 		# absolute paths: the line is meant to be used elsewhere
 		image=$(readlink -f "$image")
 		qemu_argv "$([ -n "$kvm" ] && echo kvm || echo tcg)"
-		printf '%q ' "${qv[@]}" | sed 's/ $//'
-		echo ;;
+		shell_words "${qv[@]}" ;;
 	xl)
 		nets_for xen
 		[ -n "$pvh" ] && gtype=pvh

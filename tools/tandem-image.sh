@@ -14,6 +14,8 @@
 #	net=1			how many NICs it wants
 #	mount=blk0:/data	where the libos mounts a disk (informational)
 # Images without it get: name from the file name, mem 64, nothing else.
+# Read with objcopy --dump-section (binutils); a section is added with
+#	objcopy --add-section .tandem.manifest=FILE IMAGE
 
 # Longest command line the boot protocols carry: Xen's start_info and
 # our PVH copy both hold 1024 bytes with the NUL.
@@ -73,8 +75,10 @@ read_manifest() {
 	tmp=$work/manifest
 	rm -f "$tmp"
 	LC_ALL=C readelf -SW "$f" 2>/dev/null | grep -q ' \.tandem\.manifest ' || return 0
-	objcopy -O binary --only-section=.tandem.manifest "$f" "$tmp" 2>/dev/null ||
+	# (-O binary --only-section drops a section that is not loaded)
+	objcopy --dump-section ".tandem.manifest=$tmp" "$f" "$work/manifest.o" 2>/dev/null ||
 	    die "$f: cannot read its .tandem.manifest section"
+	rm -f "$work/manifest.o"
 	m_has=1
 	while IFS= read -r line || [ -n "$line" ]; do
 		line=${line%$'\r'}
@@ -130,8 +134,8 @@ check_fit() {
 	    die "command line too long: $len bytes, the boot protocol carries $TD_CMDLINE_MAX"
 	[ ${#disks[@]} -ge ${#m_disks[@]} ] ||
 	    die "$image wants ${#m_disks[@]} disk(s) (${m_disks[*]}), got ${#disks[@]}: add --disk FILE"
-	[ ${#nets[@]} -ge "$m_net" ] ||
-	    die "$image wants $m_net NIC(s), got ${#nets[@]}: add --net"
+	# NICs need no file: the target's default one for each missing
+	while [ ${#nets[@]} -lt "$m_net" ]; do nets+=(default); done
 	return 0
 }
 
