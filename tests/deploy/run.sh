@@ -224,6 +224,19 @@ else
 	TIMEOUT=5 boot "libvirt-timeout" pc "$STRESS" 4 100000
 	expect_rc "run libvirt: timeout is 124" 124
 	check "run libvirt: the timed-out domain is gone" no_domains tandem-stress
+	# a disk through libvirt: blkcheck writes a pattern the host verifies
+	if gcc -O2 -o "$T/pattern" tests/virtio/pattern.c 2> "$T/pattern.err"; then
+		rm -f "$T/lv-d0.img"; truncate -s 8M "$T/lv-d0.img"
+		BOOT_OPTS=(--disk "$T/lv-d0.img")
+		boot "libvirt-blk" pc "$(readlink -f "$B/img/blkcheck.img")" write 11
+		BOOT_OPTS=()
+		expect_rc "run libvirt --disk: blkcheck write rc" 0
+		expect_line "run libvirt --disk: flushed" "$LOG" '^blkcheck: blk0: wrote 8388608 bytes, seed 11, .*flushed'
+		check "run libvirt --disk: the host verifies the guest's pattern" \
+		    "$T/pattern" verify 11 "$T/lv-d0.img"
+	else
+		fail "run libvirt --disk" "cannot build tests/virtio/pattern.c" "$T/pattern.err"
+	fi
 	unset ACCEL
 
 	# virsh shutdown: the ACPI power button, a graceful end
