@@ -23,7 +23,7 @@ pkgs=(
 	# launcher: image checks (readelf, objcopy are binutils), port checks,
 	# `tandem run libvirt` (C API) and its tests (a libvirtd they start),
 	# `tandem run --gdb` tests
-	iproute2 libvirt-dev libvirt-clients libvirt-daemon-system
+	iproute2 procps libvirt-dev libvirt-clients libvirt-daemon-system
 	libvirt-daemon-driver-qemu gdb
 )
 
