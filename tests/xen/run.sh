@@ -51,7 +51,7 @@ XEN_OPTS=()
 xen_run
 
 for ty in pv pvh; do
-	expect_job "tandem config --xl${ty#pv}: xl create runs it (rc 5)" "config-$ty" 5
+	expect_job "tandem config --xl ($ty): xl create runs it (rc 5)" "config-$ty" 5
 	hello_checks "$LOG" "xen-$ty" 5 "config --xl xen-$ty"
 	check "config --xl xen-$ty: dom0 ran that xl.cfg" grep -qx 'memory = 48' "$T/xen/config-$ty.cfg"
 done
