@@ -152,8 +152,8 @@ xen_devices() {
 }
 
 # Jobs for the Xen-in-QEMU batch, one entry per job in these arrays.
-jn=() jt=() ji=() jm=() jto=() jc=() jshut=() jxl=() jfiles=() jcfg=()
-add_job() {	# NAME TYPE IMAGE MEM TIMEOUT CMDLINE SHUTDOWN XL FILES [CFG]
+jn=() jt=() ji=() jm=() jto=() jc=() jshut=() jxl=() jfiles=() jcfg=() jdbg=()
+add_job() {	# NAME TYPE IMAGE MEM TIMEOUT CMDLINE SHUTDOWN XL FILES [CFG [DEBUG]]
 	[[ $1 =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad job name '$1'"
 	case $2 in pv|pvh) ;; *) die "job $1: type must be pv or pvh" ;; esac
 	[ -r "$3" ] || die "job $1: cannot read image $3"
@@ -161,7 +161,7 @@ add_job() {	# NAME TYPE IMAGE MEM TIMEOUT CMDLINE SHUTDOWN XL FILES [CFG]
 	local n
 	for n in "${jn[@]}"; do [ "$n" = "$1" ] && die "job name $1 used twice"; done
 	jn+=("$1") jt+=("$2") ji+=("$3") jm+=("$4") jto+=("$5") jc+=("$6")
-	jshut+=("$7") jxl+=("$8") jfiles+=("$9") jcfg+=("${10:-}")
+	jshut+=("$7") jxl+=("$8") jfiles+=("$9") jcfg+=("${10:-}") jdbg+=("${11:-}")
 	[ -z "${10:-}" ] || [ -r "${10}" ] || die "job $1: cannot read xl.cfg ${10}"
 }
 
@@ -207,6 +207,12 @@ run_jobs() {
 		cp "$jd/guest/$n/guest.cfg" "$out/${jn[$i]}.cfg"
 		[ -n "$showcfg" ] && sed "s/^/tandem: ${jn[$i]}.cfg: /" "$jd/guest/$n/guest.cfg" >&2
 		echo "GUEST_TIMEOUT=${jto[$i]}" > "$jd/guest/$n/env"
+		if [ -n "${jdbg[$i]}" ]; then
+			# symbols for xenctx on a timeout (System.map format)
+			f=${ji[$i]%.img}.dbg
+			[ -r "$f" ] || f=${ji[$i]}
+			nm -n "$f" 2>/dev/null | awk 'NF == 3' > "$jd/guest/$n/debug.syms"
+		fi
 		[ -n "${jshut[$i]}" ] && printf '%s\n' "${jshut[$i]}" > "$jd/guest/$n/shutdown-after"
 		echo "$n" >> "$jd/guest/jobs"
 		sum=$((sum + jto[i] + 20))

@@ -48,7 +48,14 @@ for ty in pv pvh; do
 	xen_job "config-$ty" $ty "$MAN"
 done
 XEN_OPTS=()
+# `tandem run xen --debug` (job option debug): a guest that runs past its
+# time limit gets every vCPU dumped by xenctx, with the image's symbols
+XEN_OPTS=(debug) XEN_TIMEOUT=8 xen_job hang-debug pv "$B/img/stress.img" 4 100000
+XEN_OPTS=()
 xen_run
+expect_job "--debug: the hung guest times out" hang-debug 124
+expect_line "--debug: xenctx dumped its vCPU" "$LOG" '^tandem: xenctx: rip: [0-9a-f]{16} [A-Za-z_]+\+0x'
+expect_line "--debug: a symbolized stack trace" "$LOG" '^tandem: xenctx: [0-9a-f]{16}: +\[<[0-9a-f]{16}>\] (sched_idle|core_main)\+0x'
 
 for ty in pv pvh; do
 	expect_job "tandem config --xl ($ty): xl create runs it (rc 5)" "config-$ty" 5
