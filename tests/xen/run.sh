@@ -50,7 +50,8 @@ done
 XEN_OPTS=()
 # `tandem run xen --debug` (job option debug): a guest that runs past its
 # time limit gets every vCPU dumped by xenctx, with the image's symbols
-XEN_OPTS=(debug) XEN_TIMEOUT=8 xen_job hang-debug pv "$B/img/stress.img" 4 100000
+XEN_OPTS=(debug)
+XEN_TIMEOUT=8 xen_job hang-debug pv "$B/img/stress.img" 4 100000
 XEN_OPTS=()
 xen_run
 expect_job "--debug: the hung guest times out" hang-debug 124
