@@ -94,7 +94,7 @@ first_user_nic() {
 gdb_hint() {
 	local dbg=${image%.img}.dbg
 	[ -r "$dbg" ] || dbg=$image
-	say "gdb: the guest is stopped at its entry; attach with:"
+	say "gdb: the guest is halted before its first instruction; attach with:"
 	say "  gdb $(readlink -f "$dbg") -ex 'target remote 127.0.0.1:$gdbport'"
 }
 
