@@ -182,7 +182,12 @@ lv_down() {
 	LVPID= VLPID=
 }
 trap lv_down EXIT
-no_domains() { ! virsh -c "$URI" list --all --name 2>/dev/null | grep -q "$1"; }
+# no_domains NAME: libvirt answered, and lists no domain matching NAME
+no_domains() {
+	local l
+	l=$(virsh -c "$URI" list --all --name 2>&1) || return 1
+	! grep -q "$1" <<< "$l"
+}
 
 # timing is not what these boots check (libvirt's QEMU has no -icount and
 # the machine is shared)
@@ -204,6 +209,8 @@ else
 	done
 	check "config --libvirt: the domain ended by itself" no_domains "tdtest-$$"
 	LOG=$T/virsh-create.console
+	# virtlogd writes the log behind the domain: let it catch up
+	for i in $(seq 50); do grep -q '^tandem: exit' "$LOG" 2>/dev/null && break; sleep 0.2; done
 	tr -d '\r' < "$LOG" > "$LOG.txt"
 	hello_checks "$LOG.txt" tcg 6 "config --libvirt (virsh create)"
 
