@@ -19,8 +19,10 @@ xml_esc() {
 # libvirt_xml VIRTTYPE NAME [CONSOLE-LOG]: the domain XML on stdout.
 libvirt_xml() {
 	local vt=$1 name=$2 log=${3:-} dev= qa= line i abc=abcdefghijklmnopqrstuvwxyz
-	local fwd p mac
-	case $machine in pc|q35) ;; *) die "libvirt: --machine pc or q35, not $machine" ;; esac
+	local fwd p mac rootbus
+	case $machine in pc) rootbus=pci.0 ;; q35) rootbus=pcie.0 ;;
+	*) die "libvirt: --machine pc or q35, not $machine" ;; esac
+	[ -z "$icount" ] || die "libvirt: --icount is for tcg"
 	[ -z "$norng" ] && dev+="    <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"$'\n'
 	for i in "${!disks[@]}"; do
 		dev+="    <disk type='file' device='disk'><driver name='qemu' type='raw' cache='writeback'/>"
@@ -28,17 +30,25 @@ libvirt_xml() {
 	done
 	for i in "${!nets[@]}"; do
 		mac=$(printf '52:54:00:12:34:%02x' $((0x56 + i)))
-		if [ "$i" = "$(first_user_nic)" ] && [ ${#ports[@]} -gt 0 ]; then
-			# libvirt's own <portForward> needs passt: forwards go to
-			# QEMU directly, for this NIC only
+		if [ ${#ports[@]} -gt 0 ]; then
+			# libvirt's own <portForward> needs passt: with -p every
+			# NIC goes to QEMU directly (in order, so net0 stays the
+			# first), the forwards on the first
 			fwd=
-			for p in "${ports[@]}"; do fwd+=",hostfwd=tcp:127.0.0.1:${p%%:*}-:${p#*:}"; done
+			if [ "$i" = "$(first_user_nic)" ]; then
+				for p in "${ports[@]}"; do fwd+=",hostfwd=tcp:127.0.0.1:${p%%:*}-:${p#*:}"; done
+			fi
 			qa+="    <qemu:arg value='-netdev'/><qemu:arg value='user,id=tdnet$i$fwd'/>"$'\n'
-			qa+="    <qemu:arg value='-device'/><qemu:arg value='virtio-net-pci,netdev=tdnet$i,mac=$mac'/>"$'\n'
+			# slots 0x10.. of the root bus: clear of libvirt's own
+			# (which QEMU may place after these)
+			qa+="    <qemu:arg value='-device'/><qemu:arg value='virtio-net-pci,netdev=tdnet$i,mac=$mac,bus=$rootbus,addr=$(printf 0x%x $((0x10 + i)))'/>"$'\n'
 			continue
 		fi
 		dev+="    <interface type='user'><mac address='$mac'/><model type='virtio'/></interface>"$'\n'
 	done
+	# --cpu and --qemu: straight to QEMU (a later -cpu wins over libvirt's)
+	[ -n "$cpu" ] && qa+="    <qemu:arg value='-cpu'/><qemu:arg value='$(xml_esc "$cpu")'/>"$'\n'
+	for p in "${qextra[@]}"; do qa+="    <qemu:arg value='$(xml_esc "$p")'/>"$'\n'; done
 	[ -n "$qa" ] && qa="  <qemu:commandline>"$'\n'"$qa  </qemu:commandline>"
 	[ -n "$log" ] && log="<log file='$(xml_esc "$log")' append='off'/>"
 	while IFS= read -r line; do

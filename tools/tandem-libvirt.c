@@ -16,6 +16,12 @@
  *
  * Everything runs on libvirt's default event loop in one thread: console
  * data, lifecycle events, the deadline and signal polling are callbacks.
+ *
+ * The console stream is closed as soon as the result line arrived (the
+ * guest powers off right after it) or the domain is shutting down, and
+ * before any destroy: libvirt 9.0's daemon can deadlock tearing down a
+ * domain whose console stream is still open (virChrdevFree against the
+ * stream's lock; seen here once in ~40 boots).
  */
 #include <errno.h>
 #include <signal.h>
@@ -38,6 +44,8 @@ static volatile sig_atomic_t got_signal;
 static char line[4096];		/* the console line being assembled */
 static size_t linelen;
 static int result = -1;		/* from the last result line */
+static int closing;		/* close the console stream now */
+static int draining;		/* ... after this many more loop turns */
 
 static void
 say(const char *msg, const char *detail)
@@ -65,10 +73,12 @@ console_line(void)
 
 		while (*end == ' ' || *end == '\t')
 			end++;
-		if (end != line + 13 && *end == 0)
+		if (end != line + 13 && *end == 0) {
 			result = (int)(n & 255);
+			closing = 1;
+		}
 	} else if (strncmp(line, "tandem: panic", 13) == 0)
-		result = 255;
+		result = 255;	/* the backtrace follows: keep reading */
 	linelen = 0;
 }
 
@@ -123,6 +133,9 @@ lifecycle_cb(virConnectPtr c, virDomainPtr d, int event, int detail,
 	    (event == VIR_DOMAIN_EVENT_SHUTDOWN &&
 	    detail == VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED))
 		stopped = 1;
+	/* a panic's backtrace may still be on its way: a few turns more */
+	if ((event == VIR_DOMAIN_EVENT_SHUTDOWN || stopped) && !draining)
+		draining = 3;
 	return 0;
 }
 
@@ -183,20 +196,33 @@ usage(void)
 	exit(125);
 }
 
+/* Closes the console stream (see the top of the file). */
+static void
+console_close(void)
+{
+	if (st == NULL)
+		return;
+	if (!hangup)
+		virStreamEventRemoveCallback(st);
+	virStreamAbort(st);
+	virStreamFree(st);
+	st = NULL;
+	hangup = 1;
+}
+
 /* Runs the event loop until the domain ended or something must end it. */
 static void
 run_loop(void)
 {
-	int drain = -1;
-
-	while (!got_signal && !timed_out) {
+	while (!got_signal && !timed_out && !stopped) {
 		if (virEventRunDefaultImpl() < 0) {
 			say("event loop failed", lverr());
 			break;
 		}
-		/* after the end, let the console deliver its last bytes */
-		if (stopped && (hangup || ++drain > 20))
-			break;
+		if (draining > 0 && --draining == 0)
+			closing = 1;
+		if (closing)
+			console_close();
 	}
 }
 
@@ -257,13 +283,10 @@ main(int argc, char **argv)
 	run_loop();
 	if (linelen > 0)
 		console_line();
+	console_close();
 	/* gone afterwards, whatever happened */
 	if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0)
 		say("cannot destroy the domain", lverr());
-	if (st != NULL) {
-		virStreamAbort(st);
-		virStreamFree(st);
-	}
 	virDomainFree(dom);
 	virConnectClose(conn);
 	if (got_signal) {

@@ -77,6 +77,7 @@ refuse "config without a format" 'say --qemu, --xl or --libvirt' config "$HELLO"
 refuse "config: not an image" 'not a Tandem image' config "$T/text.img" --xl
 refuse "libvirt: no microvm" 'libvirt: --machine pc or q35' config "$HELLO" --libvirt --machine microvm
 refuse "xen: no -p" 'xen: -p needs' config "$HELLO" --xl -p 8080:80
+refuse "libvirt: no --icount" 'libvirt: --icount is for tcg' config "$HELLO" --libvirt --icount
 kill "$LPID" 2>/dev/null; wait "$LPID" 2>/dev/null
 
 # ---- help, version, exit codes -------------------------------------------
@@ -231,6 +232,22 @@ else
 	TIMEOUT=5 boot "libvirt-timeout" pc "$STRESS" 4 100000
 	expect_rc "run libvirt: timeout is 124" 124
 	check "run libvirt: the timed-out domain is gone" no_domains tandem-stress
+	# NICs through libvirt: libvirt's user network; with -p (a port
+	# forward on the first), through QEMU directly, in the same order
+	BOOT_OPTS=(--net user --net user)
+	boot "libvirt-nic" pc "$HELLO" 2
+	expect_rc "run libvirt --net user x2: rc" 2
+	expect_line "run libvirt --net user: net0" "$LOG" '^virtio: net0: .*52:54:00:12:34:56'
+	expect_line "run libvirt --net user: net1" "$LOG" '^virtio: net1: .*52:54:00:12:34:57'
+	BOOT_OPTS=(--net user --net user -p "$((PORT + 1)):80" --qemu -no-user-config)
+	boot "libvirt-fwd" pc "$HELLO" 2
+	BOOT_OPTS=()
+	expect_rc "run libvirt -p: rc" 2
+	expect_line "run libvirt -p: net0" "$LOG" '^virtio: net0: .*52:54:00:12:34:56'
+	expect_line "run libvirt -p: net1" "$LOG" '^virtio: net1: .*52:54:00:12:34:57'
+	"$TD" config "$HELLO" --libvirt -p "$((PORT + 1)):80" > "$T/fwd.xml" 2>&1
+	check "config --libvirt -p: hostfwd on 127.0.0.1" grep -q "hostfwd=tcp:127.0.0.1:$((PORT + 1))-:80" "$T/fwd.xml"
+
 	# a disk through libvirt: blkcheck writes a pattern the host verifies
 	if gcc -O2 -o "$T/pattern" tests/virtio/pattern.c 2> "$T/pattern.err"; then
 		rm -f "$T/lv-d0.img"; truncate -s 8M "$T/lv-d0.img"
@@ -251,8 +268,15 @@ else
 	"$TD" run libvirt "$STRESS" --timeout 120 -- 4 100000 > "$LOG" 2> "$T/libvirt-shutdown.err" &
 	SPID=$!
 	for i in $(seq 600); do grep -q '^stress: 4 threads' "$LOG" && break; sleep 0.2; done
-	DOM=$(virsh -c "$URI" list --name | grep -m1 "tandem-stress-$SPID")
-	virsh -c "$URI" shutdown "$DOM" > /dev/null 2>&1
+	# (virsh itself sometimes fails to reach the daemon: a few tries,
+	# each written down; one press is all the guest needs)
+	: > "$T/virsh-shutdown.out"
+	for i in 1 2 3 4 5; do
+		DOM=$(virsh -c "$URI" list --name 2>> "$T/virsh-shutdown.out" | grep -m1 "tandem-stress-$SPID")
+		[ -n "$DOM" ] && virsh -c "$URI" shutdown "$DOM" >> "$T/virsh-shutdown.out" 2>&1 && break
+		echo "try $i: domain '$DOM'" >> "$T/virsh-shutdown.out"
+		sleep 1
+	done
 	wait "$SPID"
 	RC=$?
 	expect_rc "virsh shutdown: exit 0" 0
@@ -280,13 +304,15 @@ unset SLEEP_TOL_US
 mkdir -p "$T/tmp"
 rm -rf "$T/tmp"/* "$T/int-qemu.pid"
 set -m
-TMPDIR=$T/tmp "$TD" run tcg "$STRESS" --qemu -pidfile --qemu "$T/int-qemu.pid" -- 4 100000 \
-    > "$T/int.log" 2> "$T/int.err" &
+FWD=$((PORT + 2))
+TMPDIR=$T/tmp "$TD" run tcg "$STRESS" --qemu -pidfile --qemu "$T/int-qemu.pid" \
+    -p "$FWD:80" -- 4 100000 > "$T/int.log" 2> "$T/int.err" &
 SPID=$!
 set +m
 for i in $(seq 300); do grep -q '^stress: 4 threads' "$T/int.log" && break; sleep 0.1; done
 QP=$(cat "$T/int-qemu.pid" 2>/dev/null)
 check "SIGINT: the work directory existed" [ -n "$(ls "$T/tmp")" ]
+check "-p: QEMU forwards 127.0.0.1:$FWD" bash -c "ss -Hltn 'sport = :$FWD' | grep -q 127.0.0.1:$FWD"
 kill -INT "$SPID"
 wait "$SPID"
 RC=$?
