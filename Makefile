@@ -48,7 +48,8 @@ XENTESTS := pvcheck xencheck	# test images of tests/xen/, see below
 .SECONDARY:
 all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) $(NETIMGS) \
 	toolchain $(patsubst %,$(BUILD)/img/lo-%.img,$(LOPROGS)) \
-	$(patsubst %,$(BUILD)/img/%.img,$(XENTESTS)) $(BUILD)/bin/tandem
+	$(patsubst %,$(BUILD)/img/%.img,$(XENTESTS)) $(BUILD)/bin/tandem \
+	$(BUILD)/bin/tandem-libvirt
 
 # ---- dependencies (Debian packages only) ---------------------------
 deps:
@@ -228,10 +229,16 @@ $(BUILD)/img/netecho.img: $(NETECHO_OBJ) $(BUILD)/lib/libtdnet.a \
 	    $(BUILD)/lib/libtdcrt.a --end-group $(BUILD)/lib/libtandem.a
 
 # ---- launcher ------------------------------------------------------
-$(BUILD)/bin/tandem: tools/tandem tools/tandem-xen.sh
+TANDEM_SH := tools/tandem-xen.sh tools/tandem-qemu.sh tools/tandem-image.sh \
+	     tools/tandem-config.sh
+$(BUILD)/bin/tandem: tools/tandem $(TANDEM_SH)
 	@mkdir -p $(dir $@)
 	@install -m 755 tools/tandem $@
-	@install -m 644 tools/tandem-xen.sh $(BUILD)/bin/tandem-xen.sh
+	@install -m 644 $(TANDEM_SH) $(BUILD)/bin/
+# `tandem run libvirt`: libvirt's C API (libvirt-dev)
+$(BUILD)/bin/tandem-libvirt: tools/tandem-libvirt.c | deps-ok
+	@mkdir -p $(dir $@); echo "  CC      $<"
+	@$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -o $@ $< -lvirt
 
 # ---- tests -----------------------------------------------------------
 check: all

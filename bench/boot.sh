@@ -23,7 +23,9 @@
 #                      kernel hangs in TSC calibration there under QEMU 7.2 TCG)
 #   --reps N           plain-TCG repetitions per guest (default 5)
 #   --icount-reps N    -icount repetitions per guest (default 2)
-#   --append STR       Tandem command line (default "TD_BOOTSTATS=1")
+#   --append STR       Tandem command line (default "TD_BOOTSTATS=1 TD_EXIT_AT_MAIN=1":
+#                      the image exits where main would start, so the wall time is
+#                      the boot's, not hello's 100 ms of sleeps)
 #   --marker-re RE     ERE whose first integer is the entry->main cycle count
 #                      (default: the Tandem line, or the proof of concept's SAMEIMAGE-TSC)
 #   --timeout S        per-run bound for Tandem (default 30); Linux gets --linux-timeout
@@ -37,7 +39,7 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-IMAGE=""; MACH=pc; REPS=5; ICREPS=2; TD_APPEND="TD_BOOTSTATS=1"
+IMAGE=""; MACH=pc; REPS=5; ICREPS=2; TD_APPEND="TD_BOOTSTATS=1 TD_EXIT_AT_MAIN=1"
 MARKER_RE='tandem: boot: entry->main [0-9]+ cycles|SAMEIMAGE-TSC: entry_to_cmain=[0-9]+'
 TD_TIMEOUT=30; LX_TIMEOUT=240; LINUX=1; QEMU=qemu-system-x86_64; BUILD=build; QEXTRA=""
 usage() { sed -n '2,/^# shellcheck/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }

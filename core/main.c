@@ -71,6 +71,9 @@ main_thread(void *arg)
 		(*fn)();
 	if (td_param("TD_BOOTSTATS") != NULL)
 		boot_stats();
+	/* bench/boot.sh: the cost of getting here, without the app's */
+	if (td_param("TD_EXIT_AT_MAIN") != NULL)
+		td_exit(0);
 	v = td_param("TD_VERBOSE");
 	if (v != NULL && strcmp(v, "0") != 0)
 		mem_stats();

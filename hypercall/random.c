@@ -4,9 +4,11 @@
  *
  * Sources are real entropy or generators seeded by real entropy:
  * RDSEED/RDRAND (checked with CPUID at run time), the host's
- * getrandom(2) on posix, virtio-rng later.  Never timestamps.  Without
- * any source we say so loudly, and a blocking request waits for one to
- * register.
+ * getrandom(2) on posix, virtio-rng.  Never timestamps.  Without any
+ * source we say so once, loudly, and a blocking request fails with
+ * TD_ENXIO after a short grace period (devices register before the app
+ * starts; the grace only covers one that is still being probed): an app
+ * must not hang forever on a guest launched without an entropy device.
  */
 #include "hyp_int.h"
 
@@ -19,6 +21,7 @@ struct rngsrc {
 static struct rngsrc rngs[TD_RNG_MAX];	/* best first */
 static int nrng;
 static struct hyp_waitq rng_wq;		/* waiting for a first source */
+#define RNG_GRACE_NS	1000000000ULL	/* how long a blocking call waits */
 
 int
 td_rng_register(const char *name, int quality,
@@ -156,8 +159,24 @@ hyp_rng_init(void)
 	cpu_probe();
 	if (nrng == 0)
 		td_printf("tandem: WARNING: no strong entropy source (no "
-		    "RDSEED/RDRAND, no rng device): rumpuser_getrandom "
-		    "blocks until one registers\n");
+		    "RDSEED/RDRAND, no virtio-rng device): blocking "
+		    "getrandom fails with ENXIO\n");
+}
+
+/* Blocking request and still no source after the grace period. */
+static int
+no_source(size_t *retp)
+{
+	static int said;
+
+	if (!said) {
+		said = 1;
+		td_printf("tandem: getrandom: no entropy source; failing "
+		    "(launch with a virtio-rng device, or a CPU with "
+		    "RDRAND)\n");
+	}
+	*retp = 0;
+	return TD_ENXIO;
 }
 
 int
@@ -167,6 +186,7 @@ rumpuser_getrandom(void *buf, size_t len, int flags, size_t *retp)
 	unsigned char *p = buf;
 	int nowait = (flags & RUMPUSER_RANDOM_NOWAIT) != 0, nlocks;
 	size_t n = 0, k;
+	uint64_t grace = 0;
 
 	hyp_rng_init();
 	for (;;) {
@@ -177,12 +197,16 @@ rumpuser_getrandom(void *buf, size_t len, int flags, size_t *retp)
 				break;
 			if (k != 0)
 				continue;
-		} else if (nowait)
+		} else if (nowait || len == 0)
 			break;
+		else if (grace == 0)
+			grace = td_now() + RNG_GRACE_NS;
+		else if (td_now() >= grace)
+			return no_source(retp);
 		/* No source, or it ran dry: wait with the CPU given back. */
 		hyp_unsched(&nlocks, NULL);
 		if (nrng == 0)
-			hyp_wq_wait(&rng_wq, &w, UINT64_MAX);
+			hyp_wq_wait(&rng_wq, &w, grace);
 		else
 			td_sleep_ns(1000000);
 		hyp_sched(nlocks, NULL);

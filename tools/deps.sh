@@ -25,6 +25,11 @@ pkgs=(
 	coreutils bash
 	# network tests (tests/net): namespaces, ping, a DHCP server
 	iproute2 iputils-ping dnsmasq-base
+	# launcher: image checks (readelf, objcopy are binutils), port checks,
+	# `tandem run libvirt` (C API) and its tests (a libvirtd they start),
+	# `tandem run --gdb` tests
+	procps libvirt-dev libvirt-clients libvirt-daemon-system
+	libvirt-daemon-driver-qemu gdb
 )
 
 missing() {

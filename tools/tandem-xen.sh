@@ -25,6 +25,37 @@ xl_cfg() {
 	return 0
 }
 
+# cfg_as FILE NAME KERNEL [EXTRA-LINES]: FILE with its name and kernel
+# lines replaced.
+cfg_as() {
+	local line
+	while IFS= read -r line || [ -n "$line" ]; do
+		case $line in
+		name\ =*|name=*) printf 'name = "%s"\n' "$2" ;;
+		kernel\ =*|kernel=*) printf 'kernel = "%s"\n' "$3" ;;
+		*) printf '%s\n' "$line" ;;
+		esac
+	done < "$1"
+	[ -n "${4:-}" ] && printf '%s\n' "$4"
+	return 0
+}
+
+# xen_debug NAME: every vCPU's registers and stack with symbols (Debian's
+# xenctx, real dom0 only), on stderr -- for a guest that hangs.
+xen_debug() {
+	local id x v n syms=$work/xenctx.syms dbg=${image%.img}.dbg
+	x=$(ls /usr/lib/xen-*/bin/xenctx 2>/dev/null | tail -1)
+	[ -n "$x" ] || { say "--debug: no xenctx (xen-utils)"; return; }
+	id=$(xl domid "$1" 2>/dev/null) || { say "--debug: domain $1 is gone"; return; }
+	[ -r "$dbg" ] || dbg=$image
+	nm -n "$dbg" 2>/dev/null | awk 'NF == 3' > "$syms"
+	n=$(xl vcpu-list "$1" 2>/dev/null | awk 'NR > 1' | wc -l)
+	for ((v = 0; v < ${n:-1}; v++)); do
+		say "--debug: vCPU $v of domain $1 ($id):"
+		"$x" -s "$syms" -S -a "$id" "$v" 2>&1 | sed 's/^/tandem: | /' >&2
+	done
+}
+
 # xen_status CONSOLE RC REASON SECONDS: the app's status from what dom0 saw.
 xen_status() {
 	local con=$1 rc=$2 why=$3 t=$4
@@ -56,8 +87,12 @@ run_xen_dom0() {
 		[ -n "$f" ] && { cp "$f" "$work/" || die "cannot copy $f"; }
 	done
 	xl=$(printf '%s\n' "${xlextra[@]}")
-	xl_cfg "$gtype" "$name" "$(readlink -f "$image")" "$mem" "$append" \
-	    "${xl//@DIR@/$work}" > "$cfg"
+	if [ -n "${xcfg:-}" ]; then
+		cfg_as "$xcfg" "$name" "$(readlink -f "$image")" "${xl//@DIR@/$work}" > "$cfg"
+	else
+		xl_cfg "$gtype" "$name" "$(readlink -f "$image")" "$mem" "$append" \
+		    "${xl//@DIR@/$work}" > "$cfg"
+	fi
 	sed 's/^/tandem: xl.cfg: /' "$cfg" >&2
 	t0=$(date +%s)
 	# xenconsole reads stdin: feed it a pipe that stays open (and goes
@@ -73,6 +108,7 @@ run_xen_dom0() {
 	rc=$(cat "$work/xlrc")
 	sed 's/^/tandem: xl: /' "$work/xl.err" >&2
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		[ -n "${xdebug:-}" ] && xen_debug "$name"
 		xl destroy "$name" >/dev/null 2>&1
 		rc=124
 	elif grep -q 'Parsing config\|failed' "$work/xl.err" && [ ! -s "$con" ]; then
@@ -118,11 +154,12 @@ xen_devices() {
 }
 
 # Jobs for the Xen-in-QEMU batch, one entry per job in these arrays.
-jn=() jt=() ji=() jm=() jto=() jc=() jshut=() jxl=() jfiles=() jdisks=()
+jn=() jt=() ji=() jm=() jto=() jc=() jshut=() jxl=() jfiles=() jcfg=() jdbg=()
+jdisks=()
 hdisks=()
 # HDISKS (optional, newline-separated host files): the job's disks of the
 # outer QEMU; its XL lines name the n-th as @DISKn@.
-add_job() {	# NAME TYPE IMAGE MEM TIMEOUT CMDLINE SHUTDOWN XL FILES [HDISKS]
+add_job() {	# NAME TYPE IMAGE MEM TIMEOUT CMDLINE SHUTDOWN XL FILES [CFG [DEBUG [HDISKS]]]
 	[[ $1 =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad job name '$1'"
 	case $2 in pv|pvh) ;; *) die "job $1: type must be pv or pvh" ;; esac
 	[ -r "$3" ] || die "job $1: cannot read image $3"
@@ -130,7 +167,9 @@ add_job() {	# NAME TYPE IMAGE MEM TIMEOUT CMDLINE SHUTDOWN XL FILES [HDISKS]
 	local n
 	for n in "${jn[@]}"; do [ "$n" = "$1" ] && die "job name $1 used twice"; done
 	jn+=("$1") jt+=("$2") ji+=("$3") jm+=("$4") jto+=("$5") jc+=("$6")
-	jshut+=("$7") jxl+=("$8") jfiles+=("$9") jdisks+=("${10:-}")
+	jshut+=("$7") jxl+=("$8") jfiles+=("$9") jcfg+=("${10:-}") jdbg+=("${11:-}")
+	jdisks+=("${12:-}")
+	[ -z "${10:-}" ] || [ -r "${10}" ] || die "job $1: cannot read xl.cfg ${10}"
 }
 
 # host_disks JD I XL: job I's host disks appended to JD/disks (one QEMU
@@ -162,6 +201,8 @@ run_jobs() {
 	jd=$work/xen
 	rm -rf "$jd"
 	mkdir -p "$jd/guest/img" "$out"
+	[ -r "$xdir/dom0.cpio" ] ||
+	    progress "building the nested Xen dom0 in $xdir (first time: fetches Debian's Xen and kernel, minutes)"
 	"$src/tests/xen/build-dom0.sh" "$xdir" || die "building the Xen dom0 failed"
 	: > "$jd/guest/jobs"
 	: > "$jd/disks"
@@ -181,11 +222,24 @@ run_jobs() {
 			cp "$f" "$jd/guest/$n/" || die "job ${jn[$i]}: cannot copy $f"
 		done <<< "${jfiles[$i]}"
 		xl=$(host_disks "$jd" "$i" "${jxl[$i]//@DIR@//guest/$n}") || exit 1
-		xl_cfg "${jt[$i]}" "t$n-${jn[$i]}" "$kern" "${jm[$i]}" "${jc[$i]}" \
-		    "$xl" > "$jd/guest/$n/guest.cfg"
+		if [ -n "${jcfg[$i]}" ]; then
+			# a given xl.cfg (`tandem config --xl`): only where the
+			# kernel is in dom0 and the domain's name change
+			cfg_as "${jcfg[$i]}" "t$n-${jn[$i]}" "$kern" "$xl" \
+			    > "$jd/guest/$n/guest.cfg"
+		else
+			xl_cfg "${jt[$i]}" "t$n-${jn[$i]}" "$kern" "${jm[$i]}" "${jc[$i]}" \
+			    "$xl" > "$jd/guest/$n/guest.cfg"
+		fi
 		cp "$jd/guest/$n/guest.cfg" "$out/${jn[$i]}.cfg"
 		[ -n "$showcfg" ] && sed "s/^/tandem: ${jn[$i]}.cfg: /" "$jd/guest/$n/guest.cfg" >&2
 		echo "GUEST_TIMEOUT=${jto[$i]}" > "$jd/guest/$n/env"
+		if [ -n "${jdbg[$i]}" ]; then
+			# symbols for xenctx on a timeout (System.map format)
+			f=${ji[$i]%.img}.dbg
+			[ -r "$f" ] || f=${ji[$i]}
+			nm -n "$f" 2>/dev/null | awk 'NF == 3' > "$jd/guest/$n/debug.syms"
+		fi
 		[ -n "${jshut[$i]}" ] && printf '%s\n' "${jshut[$i]}" > "$jd/guest/$n/shutdown-after"
 		echo "$n" >> "$jd/guest/jobs"
 		sum=$((sum + jto[i] + 20))
@@ -193,7 +247,10 @@ run_jobs() {
 	done
 	echo "$gmax" > "$jd/guest-mem"
 	echo $((sum + 120)) > "$jd/qemu-timeout"
-	TANDEM_VERBOSE=$verbose "$src/tests/xen/boot-xen.sh" "$xdir" "$jd" "$stream"
+	progress "booting Xen in QEMU TCG for ${#jn[@]} job(s) (~20 s, then ~5 s per job)"
+	# in the background and waited for: Ctrl-C's trap runs at once
+	TANDEM_VERBOSE=$verbose "$src/tests/xen/boot-xen.sh" "$xdir" "$jd" "$stream" &
+	wait $!
 	brc=$?
 	cp "$jd/serial.log" "$out/serial.log" 2>/dev/null
 	for i in "${!jn[@]}"; do

@@ -161,6 +161,8 @@ virtio_boot(struct hvm_start_info *si, const char *sig)
 	}
 	cmdline_init(si);
 	memmap_init(si);
+	if (si->version >= 1)
+		virtio_rsdp = si->rsdp_paddr;
 	virtio_platform_live = 1;	/* devices are probed by an init hook */
 	arch_irq_mode = ARCH_IRQ_CLI;
 	arch_traps_init();

@@ -2,11 +2,17 @@
  * clock.c -- time on QEMU/KVM.
  *
  * Monotonic time: kvmclock (a pvclock record KVM keeps current) when the
- * hypervisor is KVM, else the TSC calibrated once against the PIT.  The
- * PIT is read by polling channel 0 with its interrupt masked, which works
- * on every QEMU machine type (microvm has no speaker port for channel 2).
+ * hypervisor is KVM, else the TSC.  Its rate comes from where it costs
+ * nothing when the CPU says it: the hypervisor's timing leaf 0x40000010
+ * (TSC and LAPIC kHz; QEMU/KVM with vmware-cpuid-freq, VMware) or CPUID
+ * 0x15 (crystal ratio, with the crystal's rate).  Otherwise it is
+ * calibrated once against the PIT, polling channel 0 with its interrupt
+ * masked, which works on every QEMU machine type (microvm has no speaker
+ * port for channel 2).  CPUID 0x16 is not used: its MHz are the nominal
+ * base rate, not a promise about the TSC.
  * Timer: the LAPIC in one-shot mode, its rate measured in the same PIT
- * window; without a LAPIC, PIT channel 0 one-shots through the 8259.
+ * window (or against the known TSC); without a LAPIC, PIT channel 0
+ * one-shots through the 8259.
  * Idle: `sti; hlt` -- the sti shadow makes the pair atomic, so a timer
  * interrupt cannot slip in between and be slept through.
  */
@@ -18,6 +24,7 @@
 #include <tandem/pvclock.h>
 
 #include "hw.h"
+#include "virtio.h"
 
 #define PIT_HZ		1193182ULL
 #define LAPIC_BASE	0xfee00000UL
@@ -36,6 +43,7 @@ static volatile struct pvclock_time kvm_clock __attribute__((aligned(64)));
 static volatile struct pvclock_time *clock = &tsc_clock;
 static uint64_t tsc_hz, lapic_hz;
 static int have_lapic;
+static const char *tsc_src = "pit";	/* for TD_BOOTSTATS */
 
 static inline volatile uint32_t *
 lapic(unsigned reg)
@@ -70,35 +78,142 @@ pit_read(void)
 }
 
 /*
- * Measures the TSC and LAPIC rates against the PIT.  5 ms is 5966 PIT
- * ticks: +-1 tick of reading error is 0.02%, 2 us in a 10 ms sleep.
+ * A PIT tick edge timed with the TSC.  Each poll reads the TSC just
+ * before latching the count, so the edge lies between two consecutive
+ * polls' TSC values and their midpoint is off by at most half the poll
+ * interval; a constant read latency cancels between the two ends of a
+ * window.  A poll that took long (the vCPU thread was preempted, a slow
+ * I/O exit) makes a loose edge: skip it and take a later one, so host
+ * noise does not land in the measurement.  *countp is the count after
+ * the edge.
  */
+static uint64_t poll_min = ~0ULL;	/* fastest poll interval seen */
+
+static uint64_t
+pit_edge_tsc(uint16_t *countp)
+{
+	uint64_t ta, tb;
+	uint16_t ca, cb;
+	int tries;
+
+	for (tries = 0;; tries++) {
+		ta = rdtsc();
+		ca = pit_read();
+		for (;;) {
+			tb = rdtsc();
+			cb = pit_read();
+			if (cb != ca)
+				break;
+			if (tb - ta < poll_min)
+				poll_min = tb - ta;
+			ta = tb;
+		}
+		/* tight enough, or give up being picky after 64 ticks */
+		if (tb - ta <= poll_min * 3 / 2 || tries == 64)
+			break;
+	}
+	*countp = cb;
+	return ta + (tb - ta) / 2;
+}
+
+/*
+ * Measures the TSC and LAPIC rates against the PIT over PIT_WINDOW
+ * ticks, both ends on a tick edge.  1 ms (1193 ticks): measured under
+ * TCG on a loaded host against the host's TSC rate (bench/RESULTS.md,
+ * "Boot time"); the 5 ms window it replaces cost 5 M of the 5.4 M
+ * instructions before main.
+ */
+#ifndef PIT_WINDOW
+#define PIT_WINDOW	(PIT_HZ / 1000)
+#endif
+/* The LAPIC's current count and the TSC at (about) the moment it was read. */
+static uint32_t
+lapic_now(uint64_t *tscp)
+{
+	uint64_t t = rdtsc();
+	uint32_t a = *lapic(LAPIC_TMR_CUR);
+
+	*tscp = t + (rdtsc() - t) / 2;
+	return a;
+}
+
 static void
 calibrate_pit(void)
 {
-	uint64_t ticks = 0, want = PIT_HZ / 200, t0, t1;
+	uint64_t ticks = 0, t0, t1, l0 = 0, l1 = 0;
 	uint32_t a0 = 0, a1 = 0;
-	uint16_t prev, cur;
+	uint16_t c0, prev, cur;
 
 	pit_freerun();
-	prev = pit_read();
-	if (have_lapic) {
+	if (have_lapic)
 		*lapic(LAPIC_TMR_INIT) = 0xffffffff;
-		a0 = *lapic(LAPIC_TMR_CUR);
-	}
-	t0 = rdtsc();
-	while (ticks < want) {
+	(void)pit_edge_tsc(&c0);		/* learns the poll time */
+	t0 = pit_edge_tsc(&c0);
+	if (have_lapic)
+		a0 = lapic_now(&l0);
+	prev = c0;
+	while (ticks < PIT_WINDOW) {
 		cur = pit_read();
 		ticks += (uint16_t)(prev - cur);	/* counts down, wraps */
 		prev = cur;
 	}
-	t1 = rdtsc();
+	t1 = pit_edge_tsc(&cur);
+	if (have_lapic)
+		a1 = lapic_now(&l1);
+	ticks += (uint16_t)(prev - cur);
+	tsc_hz = (t1 - t0) * PIT_HZ / ticks;
 	if (have_lapic) {
-		a1 = *lapic(LAPIC_TMR_CUR);
-		lapic_hz = (uint64_t)(a0 - a1) * PIT_HZ / ticks;
+		/* against the TSC: both are read without quantisation */
+		lapic_hz = (uint64_t)(a0 - a1) * tsc_hz / (l1 - l0);
 		*lapic(LAPIC_TMR_INIT) = 0;
 	}
-	tsc_hz = (t1 - t0) * PIT_HZ / ticks;
+}
+
+/* The TSC rate from CPUID where the CPU or hypervisor states it. */
+static int
+tsc_from_cpuid(void)
+{
+	uint32_t r[4];
+
+	cpuid(1, 0, r);
+	if (r[2] & (1u << 31)) {		/* a hypervisor */
+		cpuid(0x40000000, 0, r);
+		if (r[0] >= 0x40000010 && r[0] < 0x40010000) {
+			cpuid(0x40000010, 0, r);
+			if (r[0] != 0) {
+				tsc_hz = (uint64_t)r[0] * 1000;
+				lapic_hz = (uint64_t)r[1] * 1000;  /* 0: measure */
+				tsc_src = "cpuid 0x40000010";
+				return 1;
+			}
+		}
+	}
+	cpuid(0, 0, r);
+	if (r[0] >= 0x15) {
+		cpuid(0x15, 0, r);	/* TSC = crystal * EBX / EAX */
+		if (r[0] != 0 && r[1] != 0 && r[2] != 0) {
+			tsc_hz = (uint64_t)r[2] * r[1] / r[0];
+			tsc_src = "cpuid 0x15";
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The LAPIC timer's rate against a TSC of known rate, over 250 us. */
+static void
+calibrate_lapic_tsc(void)
+{
+	uint64_t t0, t1;
+	uint32_t a0, a1;
+
+	*lapic(LAPIC_TMR_INIT) = 0xffffffff;
+	a0 = lapic_now(&t0);
+	while (rdtsc() - t0 < tsc_hz / 4000)
+		;
+	a1 = lapic_now(&t1);
+	lapic_hz = (uint64_t)(a0 - a1) * tsc_hz / (t1 - t0);
+	*lapic(LAPIC_TMR_INIT) = 0;
 }
 
 /*
@@ -277,8 +392,12 @@ hw_clock_init(int kvm)
 	pic_init(!have_lapic);
 	if (kvm && kvmclock_init()) {
 		calibrate_kvm();
+		tsc_src = "kvmclock";
 	} else {
-		calibrate_pit();
+		if (!tsc_from_cpuid())
+			calibrate_pit();
+		else if (have_lapic && lapic_hz == 0)
+			calibrate_lapic_tsc();
 		pvclock_scale_for_hz(tsc_hz, &tsc_clock.tsc_to_system_mul,
 		    &tsc_clock.tsc_shift);
 		tsc_clock.tsc_timestamp = rdtsc();
@@ -294,3 +413,16 @@ hw_clock_init(int kvm)
 }
 
 uint64_t hw_tsc_hz(void) { return tsc_hz; }
+
+/* TD_BOOTSTATS=1: where the rates came from (bench/boot.sh). */
+static void
+clock_stats(void)
+{
+	if (virtio_platform_live && td_param("TD_BOOTSTATS") != NULL)
+		td_printf("tandem: clock: tsc %lu kHz (%s), lapic %lu kHz\n",
+		    (unsigned long)(tsc_hz / 1000), tsc_src,
+		    (unsigned long)(lapic_hz / 1000));
+}
+
+static void (*const clock_stats_hook)(void)
+    __attribute__((section("link_set_tandem_init"), used)) = clock_stats;

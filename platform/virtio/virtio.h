@@ -47,6 +47,10 @@ int	 irq_alloc_vector(void);
  * with interrupts masked; the EOI is sent after all of them. */
 int	 irq_route_gsi(int gsi, int level, void (*fn)(void *), void *arg);
 
+/* ---- ACPI power button (acpi.c) --------------------------------------- */
+/* The RSDP the PVH boot reported (hvm_start_info v1), 0 = scan for it. */
+extern uint64_t virtio_rsdp;
+
 /* ---- transports ------------------------------------------------------ */
 struct vdev;
 

@@ -174,8 +174,9 @@ done
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 
+# xenctx: `tandem run xen --debug` dumps a hung guest's vCPUs with it
 for b in xl xenstored xenconsoled xenconsole libxl-save-helper xen-init-dom0 \
-    xenstore-control; do
+    xenstore-control xenctx; do
 	[ -e "$xenbin/$b" ] && copy_elf "$xenbin/$b" "/usr/lib/xen-$xenver/bin/$b"
 done
 for b in xl xenstored xenconsoled xenconsole xen-init-dom0; do

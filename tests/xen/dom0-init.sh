@@ -132,6 +132,19 @@ reason_of() {
 	esac
 }
 
+# debug_dump JOBDIR NAME DOMID: xenctx of every vCPU of a hung guest.
+debug_dump() {
+	x=$(ls /usr/lib/xen-*/bin/xenctx 2>/dev/null | tail -1)
+	[ -n "$x" ] || { echo "tandem: xenctx: not in this dom0"; return; }
+	nv=$(xl vcpu-list "$2" 2>/dev/null | awk 'NR > 1' | wc -l)
+	v=0
+	while [ "$v" -lt "${nv:-1}" ]; do
+		echo "tandem: xenctx: vCPU $v of $2 (domain $3):"
+		"$x" -s "$1/debug.syms" -S -a "$3" "$v" 2>&1 | sed 's/^/tandem: xenctx: /'
+		v=$((v + 1))
+	done
+}
+
 run_job() {
 	n=$1
 	d=/guest/$n
@@ -184,6 +197,9 @@ run_job() {
 		if [ $((now - t0)) -ge $((GUEST_TIMEOUT * 100)) ]; then
 			relay "$clog"
 			xl vcpu-list "$name" 2>&1 | sed 's/^/@@dom0 vcpu: /'
+			# --debug: every vCPU's registers and stack, with the
+			# image's symbols, into the job's console
+			[ -r "$d/debug.syms" ] && debug_dump "$d" "$name" "$domid"
 			xl destroy "$name" 2>&1 | sed 's/^/@@dom0 xl: /'
 			# A guest that printed nothing at all (every Tandem image
 			# prints before its work starts) and has no hook with

@@ -36,8 +36,35 @@ if [ -n "$split_ok" ]; then
 	    'HYPTEST_KEY="hello world"'
 	XEN_OPTS=()
 fi
+# `tandem config --xl [--pvh]` output, run by xl create as it is (only
+# its kernel path and name become dom0's): an image with a manifest
+# (mem, env, default args)
+MAN=$T/manifest.img
+printf 'name=hello-m\nmem=48\nargs=5\nenv=DEPLOY=yes\n' > "$T/manifest.txt"
+cp "$IMG" "$MAN"
+objcopy --add-section .tandem.manifest="$T/manifest.txt" "$MAN"
+"$B/bin/tandem" config "$MAN" --xl > "$T/config-pv.cfg" 2> "$T/config-pv.err"
+"$B/bin/tandem" config "$MAN" --xl --pvh > "$T/config-pvh.cfg" 2> "$T/config-pvh.err"
+for ty in pv pvh; do
+	XEN_OPTS=("cfg=$T/config-$ty.cfg")
+	xen_job "config-$ty" $ty "$MAN"
+done
+XEN_OPTS=()
+# `tandem run xen --debug` (job option debug): a guest that runs past its
+# time limit gets every vCPU dumped by xenctx, with the image's symbols
+XEN_OPTS=(debug)
+XEN_TIMEOUT=8 xen_job hang-debug pv "$B/img/stress.img" 4 100000
+XEN_OPTS=()
 xen_run
+expect_job "--debug: the hung guest times out" hang-debug 124
+expect_line "--debug: xenctx dumped its vCPU" "$LOG" '^tandem: xenctx: rip: [0-9a-f]{16} [A-Za-z_]+\+0x'
+expect_line "--debug: a symbolized stack trace" "$LOG" '^tandem: xenctx: [0-9a-f]{16}: +\[<[0-9a-f]{16}>\] (sched_idle|core_main)\+0x'
 
+for ty in pv pvh; do
+	expect_job "tandem config --xl ($ty): xl create runs it (rc 5)" "config-$ty" 5
+	hello_checks "$LOG" "xen-$ty" 5 "config --xl xen-$ty"
+	check "config --xl xen-$ty: dom0 ran that xl.cfg" grep -qx 'memory = 48' "$T/xen/config-$ty.cfg"
+done
 for ty in pv pvh; do
 	for st in 0 7; do
 		expect_job "hello xen-$ty rc $st" "hello-$ty-$st" $st

@@ -1,0 +1,198 @@
+# tandem-qemu.sh -- the QEMU half of the tandem launcher (tcg, kvm),
+# sourced by tools/tandem (installed next to it): the QEMU command line
+# (also printed by `tandem config --qemu`), running it with the result
+# checks, the KVM probe and the gdb stub.  Uses the launcher's
+# say/die/src/work and the globals parse_run sets.
+
+kvm_why=
+kvmdev=${TANDEM_KVM_DEV:-/dev/kvm}	# tests may point this elsewhere
+kvm_usable() {
+	kvm_why=
+	if [ ! -e "$kvmdev" ]; then kvm_why="$kvmdev does not exist"
+	elif [ ! -r "$kvmdev" ] || [ ! -w "$kvmdev" ]; then kvm_why="no read/write access to $kvmdev"
+	fi
+	[ -z "$kvm_why" ]
+}
+
+# qemu_argv ACCEL: the QEMU arguments (no program name) into qv, from
+# configs/qemu.args.in and the device options.
+qemu_argv() {
+	local accel=$1 line opt val had icnt=
+	need_src
+	[ -n "$icount" ] && { [ "$accel" = tcg ] || die "--icount needs tcg"; icnt="shift=0,sleep=off"; }
+	qv=()
+	while IFS= read -r line; do
+		case $line in ''|'#'*) continue ;; esac
+		opt=${line%% *}
+		had=
+		val=
+		if [ "$opt" != "$line" ]; then had=1; val=${line#* }; fi
+		val=${val//@MACHINE@/"$machine"}
+		val=${val//@ACCEL@/"$accel"}
+		val=${val//@CPU@/"$cpu"}
+		val=${val//@MEM@/"$mem"}
+		val=${val//@ICOUNT@/"$icnt"}
+		val=${val//@IMAGE@/"$image"}
+		val=${val//@APPEND@/"$append"}
+		if [ -n "$had" ]; then
+			[ -n "$val" ] && qv+=("$opt" "$val")
+		else
+			qv+=("$opt")
+		fi
+	done < "$src/configs/qemu.args.in"
+	# shellcheck disable=SC2207
+	qv+=($(virtio_args) "${qextra[@]}")
+	if [ -n "$gdbport" ]; then
+		qv+=(-gdb "tcp:127.0.0.1:$gdbport" -S)
+	fi
+	return 0
+}
+
+# virtio_args: QEMU options for the entropy device, --disk, --net and -p
+# (words without blanks: file names are checked for that in parse_run).
+virtio_args() {
+	local i bus=pci fwd p
+	# microvm names its virtio-mmio devices on the kernel command line
+	# (virtio_mmio.device=...) only without ACPI
+	if [ "$machine" = microvm ]; then
+		bus=device
+		[ -z "$norng" ] || [ ${#disks[@]} -gt 0 ] || [ ${#nets[@]} -gt 0 ] &&
+		    echo "-machine acpi=off"
+	fi
+	# entropy by default: QEMU's CPUs under TCG have no RDRAND
+	[ -z "$norng" ] && echo "-device virtio-rng-$bus"
+	for i in "${!disks[@]}"; do
+		echo "-drive file=${disks[$i]},if=none,id=td$i,format=raw,cache=writeback"
+		echo "-device virtio-blk-$bus,drive=td$i"
+	done
+	for i in "${!nets[@]}"; do
+		case ${nets[$i]} in
+		user|default)
+			fwd=
+			if [ "$i" = "$(first_user_nic)" ]; then
+				for p in "${ports[@]}"; do
+					fwd+=",hostfwd=tcp:127.0.0.1:${p%%:*}-:${p#*:}"
+				done
+			fi
+			echo "-netdev user,id=tn$i$fwd" ;;
+		bridge*) die "--net ${nets[$i]} is for xen; tcg/kvm want user or tap:IFNAME" ;;
+		tap:*) echo "-netdev tap,id=tn$i,ifname=${nets[$i]#tap:},script=no,downscript=no" ;;
+		esac
+		printf -- '-device virtio-net-%s,netdev=tn%d,mac=52:54:00:12:34:%02x\n' "$bus" "$i" $((0x56 + i))
+	done
+}
+
+# Index of the first user-network NIC (where -p forwards go), or nothing.
+first_user_nic() {
+	local i
+	for i in "${!nets[@]}"; do
+		case ${nets[$i]} in user|default) echo "$i"; return ;; esac
+	done
+}
+
+# gdb_hint: how to attach, on stderr.
+gdb_hint() {
+	local dbg=${image%.img}.dbg
+	[ -r "$dbg" ] || dbg=$image
+	say "gdb: the guest is halted before its first instruction; attach with:"
+	say "  gdb $(readlink -f "$dbg") -ex 'target remote 127.0.0.1:$gdbport'"
+}
+
+# run_qemu ACCEL: boots $image with the globals set by parse_run; console
+# to stdout (unless quiet=1).  Returns the status, sets verdict to ok,
+# timeout or fail.
+run_qemu() {
+	local accel=$1 q=() qrc t0 pipe
+	qemu_argv "$accel"
+	q=("${TANDEM_QEMU:-qemu-system-x86_64}" "${qv[@]}")
+	[ -n "$showcfg" ] && say "qemu: $(printf '%q ' "${q[@]}")"
+	mkwork
+	qpidf=$work/qpid
+	rm -f "$work/qpid" "$work/qrc" "$work/silent" "$work/console"
+	: > "$work/console"
+	t0=$(date +%s.%N)
+	if [ "$accel" = kvm ] && [ -z "$gdbport" ]; then
+		# A software KVM may start QEMU yet never run the guest: give up
+		# when the console stays empty.
+		local silence=${TANDEM_KVM_SILENCE:-15}
+		(
+			for ((i = 0; i < silence * 5; i++)); do
+				sleep 0.2
+				[ -s "$work/console" ] || [ -e "$work/qrc" ] && exit 0
+			done
+			: > "$work/silent"
+			kill "$(cat "$work/qpid")"
+		) >/dev/null 2>&1 &
+		wdog=$!
+	fi
+	[ -n "$gdbport" ] && gdb_hint
+	# In the background and waited for: a signal's trap (Ctrl-C) runs at
+	# once instead of after the pipeline.
+	{
+		timeout -k 2 "$timeout" "${q[@]}" </dev/null 2>"$work/qemu.err" &
+		echo $! > "$work/qpid"
+		wait $!
+		echo $? > "$work/qrc"
+	} | sed -u 's/\r//g' | if [ -n "${quiet:-}" ]; then cat > "$work/console"
+	    else tee "$work/console"; fi &
+	pipe=$!
+	wait "$pipe"
+	[ -n "${wdog:-}" ] && { kill "$wdog" 2>/dev/null; wait "$wdog" 2>/dev/null; wdog=; }
+	qrc=$(cat "$work/qrc" 2>/dev/null || echo 255)
+	result_of "$work/console"
+	grep -v -e "host doesn.t support requested feature" -e "terminating on signal" "$work/qemu.err" |
+	    head -20 | sed 's/^/tandem: qemu: /' >&2
+	[ -n "$verbose" ] && say "$accel: qemu status $qrc, result ${res}${resn:+ $resn}, $(elapsed "$t0") s"
+	verdict=fail
+	if [ "$accel" = kvm ] && { [ -e "$work/silent" ] ||
+	    grep -qiE 'KVM internal error|emulation failure|kvm.*(failed|error)|Could not access KVM' "$work/qemu.err"; }; then
+		[ -e "$work/silent" ] && kvm_why="the guest printed nothing in ${TANDEM_KVM_SILENCE:-15} s"
+		[ -z "$kvm_why" ] && kvm_why=$(grep -m1 -iE 'kvm|emulation' "$work/qemu.err")
+		say "KVM unusable here: $kvm_why"
+		return 125
+	fi
+	if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+		say "timeout: no result after ${timeout} s (QEMU killed)"
+		verdict=timeout
+		return 124
+	fi
+	if [ "$res" = none ]; then
+		if [ ! -s "$work/console" ] && [ "$qrc" != 0 ]; then
+			say "QEMU failed (status $qrc)"
+		else
+			say "no 'tandem: exit N' line on the console (QEMU status $qrc)"
+		fi
+		return 125
+	fi
+	local want=$(( ((resn << 1) | 1) & 255 ))
+	if [ "$qrc" != "$want" ]; then
+		say "guest printed 'tandem: $res${resn:+ $resn}' but QEMU exited $qrc (isa-debug-exit would give $want)"
+		return 125
+	fi
+	verdict=ok
+	return "$resn"
+}
+
+probe_kvm() {
+	local img=${1:-}
+	if ! kvm_usable; then say "KVM unusable here: $kvm_why"; return 1; fi
+	if [ -z "$img" ]; then
+		for img in "$bindir/../img/hello.img" "${src:-.}/build/img/hello.img" ""; do
+			[ -r "$img" ] && break
+		done
+		[ -n "$img" ] || { say "KVM unusable here: no probe image (pass one)"; return 1; }
+	fi
+	[ -r "$img" ] || die "cannot read image $img"
+	image=$img; timeout=20; quiet=1
+	run_qemu kvm 2>"$work/probe.err" || true
+	if [ "$verdict" = ok ]; then
+		say "KVM works (probe image $img)"
+		rm -f "$work/probe.err"
+		return 0
+	fi
+	grep -q 'KVM unusable' "$work/probe.err" ||
+	    say "KVM unusable here: the probe guest did not reach its result line"
+	cat "$work/probe.err" >&2
+	rm -f "$work/probe.err"
+	return 1
+}
