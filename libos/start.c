@@ -206,8 +206,11 @@ random_bytes(void)
 	size_t got = 0;
 	int rv;
 
+	/* blocking: a virtio-rng answers within its first request, and
+	 * with no source at all the hypercall gives up after a short grace
+	 * period (ENXIO) rather than hang */
 	rv = rumpuser_getrandom(at_random, sizeof(at_random),
-	    RUMPUSER_RANDOM_HARD | RUMPUSER_RANDOM_NOWAIT, &got);
+	    RUMPUSER_RANDOM_HARD, &got);
 	if (rv == 0 && got == sizeof(at_random))
 		return;
 	rv = rumpuser_getrandom(at_random, sizeof(at_random),
