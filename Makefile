@@ -143,6 +143,17 @@ $(BUILD)/img/lo-%.img: $(BUILD)/lo-progs/% $(TOOLCHAIN)
 	@$(BUILD)/lib/tandem/bake.sh $< -o $@
 .PHONY: toolchain
 
+# Hardening test programs (tests/libos/harden.sh): each does one bad
+# thing and must end in a clear panic.
+HDPROGS	:= $(patsubst tests/libos/harden/%.c,%,$(wildcard tests/libos/harden/*.c))
+all: $(patsubst %,$(BUILD)/img/hd-%.img,$(HDPROGS))
+$(BUILD)/hd-progs/%: tests/libos/harden/%.c $(TOOLCHAIN) $(BUILD)/lib/libtandem.a
+	@mkdir -p $(dir $@); echo "  TDCC    $<"
+	@$(BUILD)/bin/tandem-cc -O2 -g -Wall -o $@ $<
+$(BUILD)/img/hd-%.img: $(BUILD)/hd-progs/% $(TOOLCHAIN)
+	@echo "  BAKE    $@"
+	@$(BUILD)/lib/tandem/bake.sh $< -o $@
+
 # ---- launcher ------------------------------------------------------
 $(BUILD)/bin/tandem: tools/tandem tools/tandem-xen.sh
 	@mkdir -p $(dir $@)

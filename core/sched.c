@@ -43,6 +43,8 @@ struct td_thread {
 	struct td_thread *reap_next;
 	uint64_t	*stack;		/* NULL for the idle thread */
 	size_t		 stacksize;
+	void		*run;		/* guard page + stack, from the pages */
+	uintptr_t	 guard;		/* unmapped page below it, or 0 */
 	td_thread_fn	 fn;
 	void		*arg;
 	void		*specific;
@@ -149,6 +151,54 @@ canary_check(struct td_thread *t)
 			td_panic("stack overflow in thread \"%s\"", t->name);
 }
 
+/*
+ * A stack is a run of pages whose first is a guard page, unmapped where
+ * the platform can protect pages: running off the stack's end faults at
+ * once (the page-fault report names the thread) instead of overwriting
+ * whatever lies below.  The canary words stay for platforms without
+ * protection, where the scheduler checks them at every switch.
+ */
+static int
+stack_alloc(struct td_thread *t, size_t size)
+{
+	size_t np = size / TD_PAGE_SIZE + 1;
+
+	if ((t->run = page_alloc_run(np, 0)) == NULL)
+		return -1;
+	t->stack = (uint64_t *)((char *)t->run + TD_PAGE_SIZE);
+	t->stacksize = size;
+	if (td_page_protect(t->run, TD_PAGE_SIZE, TD_PROT_NONE) == 0)
+		t->guard = (uintptr_t)t->run;
+	return 0;
+}
+
+static void
+stack_free(struct td_thread *t)
+{
+	if (t->run == NULL)
+		return;
+	/* the page allocator hands out mapped, writable pages */
+	if (t->guard != 0 && td_page_protect((void *)t->guard, TD_PAGE_SIZE,
+	    TD_PROT_READ | TD_PROT_WRITE) != 0)
+		td_panic("cannot map back the guard page of thread \"%s\"",
+		    t->name);
+	page_free_run(t->run, t->stacksize / TD_PAGE_SIZE + 1);
+	t->run = NULL;
+}
+
+const char *
+td_stack_guard_owner(uintptr_t addr)
+{
+	struct td_thread *t;
+	int n = 0;
+
+	/* bounded, like sched_dump: called from the fault report */
+	for (t = all_head; t != NULL && n < 4096; t = t->all_next, n++)
+		if (t->guard != 0 && addr - t->guard < TD_PAGE_SIZE)
+			return t->name;
+	return NULL;
+}
+
 static void
 thread_free(struct td_thread *t)
 {
@@ -158,7 +208,7 @@ thread_free(struct td_thread *t)
 		all_head = t->all_next;
 	if (t->all_next != NULL)
 		t->all_next->all_prev = t->all_prev;
-	td_free(t->stack);
+	stack_free(t);
 	td_free(t);
 }
 
@@ -275,17 +325,16 @@ td_thread_create(const char *name, td_thread_fn fn, void *arg,
 		stacksize = STACK_DEFAULT;
 	if (stacksize < STACK_MIN)
 		stacksize = STACK_MIN;
-	stacksize = (stacksize + 15) & ~(size_t)15;
+	stacksize = (stacksize + TD_PAGE_SIZE - 1) & ~(TD_PAGE_SIZE - 1);
 	if ((t = td_malloc_try(sizeof(*t))) == NULL)
 		return NULL;
 	memset(t, 0, sizeof(*t));
-	if ((t->stack = td_memalign_try(16, stacksize)) == NULL) {
+	if (stack_alloc(t, stacksize) != 0) {
 		td_free(t);
 		return NULL;
 	}
 	for (i = 0; i < CANARY_WORDS; i++)
 		t->stack[i] = CANARY;
-	t->stacksize = stacksize;
 	strncpy(t->name, name != NULL ? name : "?", sizeof(t->name) - 1);
 	t->fn = fn;
 	t->arg = arg;

@@ -87,6 +87,14 @@ struct td_platform {
 	 * on posix.  Called by the scheduler when it switches to a thread
 	 * whose FS base differs from the loaded one; NULL if not possible. */
 	void		(*set_fsbase)(uint64_t base);
+
+	/* Hardening (td_page_protect): set the protection of the page-
+	 * aligned range [va, va + len) to prot (TD_PROT_* bits); 0, or -1
+	 * when no page table could be had.  protect_init() is called once
+	 * by core_main after the page allocator works: it maps the image
+	 * W^X and all other memory no-execute.  NULL on posix. */
+	int		(*page_protect)(uintptr_t va, size_t len, int prot);
+	void		(*protect_init)(void);
 };
 
 /* The live platform, set by the arch boot code before core_main() runs. */
