@@ -115,9 +115,13 @@ arch_image_protect(int (*prot)(uintptr_t, size_t, int))
 
 	rc |= prot(t0, t1 - t0, TD_PROT_READ | TD_PROT_EXEC);
 	rc |= prot(t1, r1 - t1, TD_PROT_READ);
-	rc |= prot(r1, e - r1, TD_PROT_READ | TD_PROT_WRITE);
-	/* filled by the builder (PV) or by Xen (PVH), then only called */
+	/* The hypercall page (in .bss, filled by the builder on PV and by
+	 * Xen on PVH, then only called) never loses its execute right, not
+	 * even between two calls: on PV, prot() itself calls through it. */
+	rc |= prot(r1, hp - r1, TD_PROT_READ | TD_PROT_WRITE);
 	rc |= prot(hp, TD_PAGE_SIZE, TD_PROT_READ | TD_PROT_EXEC);
+	rc |= prot(hp + TD_PAGE_SIZE, e - hp - TD_PAGE_SIZE,
+	    TD_PROT_READ | TD_PROT_WRITE);
 	return rc;
 }
 
