@@ -44,7 +44,9 @@ struct td_thread {
 	uint64_t	*stack;		/* NULL for the idle thread */
 	size_t		 stacksize;
 	void		*run;		/* guard page + stack, from the pages */
+	size_t		 npages;	/* of the run */
 	uintptr_t	 guard;		/* unmapped page below it, or 0 */
+	uintptr_t	 watch;		/* word watched on Xen PV, or 0 */
 	td_thread_fn	 fn;
 	void		*arg;
 	void		*specific;
@@ -161,14 +163,17 @@ canary_check(struct td_thread *t)
 static int
 stack_alloc(struct td_thread *t, size_t size)
 {
-	size_t np = size / TD_PAGE_SIZE + 1;
+	size_t pre = td_plat.stack_watch != NULL ? 2 : 1;	/* see platform.h */
 
-	if ((t->run = page_alloc_run(np, 0)) == NULL)
+	t->npages = size / TD_PAGE_SIZE + pre;
+	if ((t->run = page_alloc_run(t->npages, 0)) == NULL)
 		return -1;
-	t->stack = (uint64_t *)((char *)t->run + TD_PAGE_SIZE);
+	t->stack = (uint64_t *)((char *)t->run + pre * TD_PAGE_SIZE);
 	t->stacksize = size;
 	if (td_page_protect(t->run, TD_PAGE_SIZE, TD_PROT_NONE) == 0)
 		t->guard = (uintptr_t)t->run;
+	if (pre == 2)
+		t->watch = (uintptr_t)t->stack - 8;
 	return 0;
 }
 
@@ -182,7 +187,7 @@ stack_free(struct td_thread *t)
 	    TD_PROT_READ | TD_PROT_WRITE) != 0)
 		td_panic("cannot map back the guard page of thread \"%s\"",
 		    t->name);
-	page_free_run(t->run, t->stacksize / TD_PAGE_SIZE + 1);
+	page_free_run(t->run, t->npages);
 	t->run = NULL;
 }
 
@@ -194,7 +199,8 @@ td_stack_guard_owner(uintptr_t addr)
 
 	/* bounded, like sched_dump: called from the fault report */
 	for (t = all_head; t != NULL && n < 4096; t = t->all_next, n++)
-		if (t->guard != 0 && addr - t->guard < TD_PAGE_SIZE)
+		if (t->run != NULL && addr >= (uintptr_t)t->run &&
+		    addr < (uintptr_t)t->stack && (t->guard != 0 || t->watch))
 			return t->name;
 	return NULL;
 }
@@ -231,6 +237,7 @@ reap(void)
  * sleep queue, nowhere).  Returns when the caller runs again.
  */
 static uint64_t fsbase_loaded;		/* what the CPU has now */
+static uintptr_t watch_loaded;		/* Xen PV: the watched stack word */
 
 static void
 load_fsbase(uint64_t base)
@@ -279,6 +286,11 @@ schedule(void)
 	cur = next;
 	if (next->fsbase != 0 && next->fsbase != fsbase_loaded)
 		load_fsbase(next->fsbase);
+	/* idle (no watch) keeps the last one: it never writes there */
+	if (next->watch != 0 && next->watch != watch_loaded) {
+		td_plat.stack_watch(next->watch);
+		watch_loaded = next->watch;
+	}
 	arch_switch(&prev->ctx, &next->ctx);
 	reap();
 }

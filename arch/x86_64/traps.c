@@ -117,6 +117,40 @@ pf_reason(struct trapframe *tf, uint64_t cr2, char *buf, size_t n)
 		td_snprintf(buf, n, "access to unmapped memory %#lx", cr2);
 }
 
+/*
+ * The frame-pointer chain starts at the caller's frame when the fault
+ * is in a function that has none of its own (a leaf, or a call into
+ * data): its return address is then on top of the stack.  Printed when
+ * it looks like one -- it follows a call rel32, or the fault was the
+ * fetch of a call's target.
+ */
+static void
+leaf_caller(struct trapframe *tf)
+{
+	uint64_t ret, off;
+	const uint8_t *c;
+	const char *sym;
+
+	if (tf->rsp < (uint64_t)_image_start || tf->rsp >= (1ULL << 40) ||
+	    (tf->rsp & 7) != 0 || td_stack_guard_owner(tf->rsp) != NULL)
+		return;
+	/* a stack overflow: rsp itself may be in the unmapped page */
+	if (tf->vec == 14 && !(tf->err & 1) &&
+	    (read_cr2(tf) >> 12) == (tf->rsp >> 12))
+		return;
+	ret = *(uint64_t *)tf->rsp;
+	if (ret < (uint64_t)_image_start + 5 || ret >= (uint64_t)_etext)
+		return;
+	c = (const uint8_t *)ret;
+	if (!(tf->vec == 14 && (tf->err & 0x10)) && c[-5] != 0xe8)
+		return;
+	if (tf->rbp >= tf->rsp && tf->rbp < tf->rsp + 16 * 1024 &&
+	    *(uint64_t *)(tf->rbp + 8) == ret)
+		return;		/* the chain has it already */
+	sym = arch_symbolize(ret, &off);
+	td_printf("    %016lx %s+%#lx\n", ret, sym, off);
+}
+
 static void __attribute__((noreturn))
 fatal_trap(struct trapframe *tf)
 {
@@ -143,19 +177,17 @@ fatal_trap(struct trapframe *tf)
 	why[0] = 0;
 	if (tf->vec == 14)
 		pf_reason(tf, read_cr2(tf), why, sizeof(why));
+	else if (tf->vec == 1 && td_stack_guard_owner(tf->rsp) != NULL)
+		/* Xen PV's stack watch (platform.h: stack_watch) */
+		td_snprintf(why, sizeof(why), "stack overflow in thread %s",
+		    td_stack_guard_owner(tf->rsp));
 	else if (strcmp(sym, "__stack_chk_fail") == 0)
 		td_snprintf(why, sizeof(why), "stack smashing detected");
 	if (why[0] != 0)
 		td_printf("tandem: fault: %s\n", why);
 	dump_regs(tf);
 	td_printf("  backtrace:\n    %016lx %s+%#lx\n", tf->rip, sym, off);
-	if (tf->vec == 14 && (tf->err & 0x10)) {
-		/* a call into data: the caller is on top of the stack */
-		uint64_t roff, ret = *(uint64_t *)tf->rsp;
-
-		td_printf("    %016lx %s+%#lx\n", ret,
-		    arch_symbolize(ret, &roff), roff);
-	}
+	leaf_caller(tf);
 	arch_backtrace(tf->rbp);
 	if (why[0] != 0)
 		td_panic("%s at %s+%#lx: %s", name, sym, off, why);

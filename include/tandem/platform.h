@@ -95,6 +95,15 @@ struct td_platform {
 	 * W^X and all other memory no-execute.  NULL on posix. */
 	int		(*page_protect)(uintptr_t va, size_t len, int prot);
 	void		(*protect_init)(void);
+
+	/* Xen PV only (NULL elsewhere): a fault in a stack's guard page
+	 * cannot be reported there -- Xen pushes the exception frame onto
+	 * the same stack and, failing, crashes the domain; ring 0 switches
+	 * to a fault stack instead.  So each stack gets one more page, whose
+	 * top word is watched with a debug register (a write raises #DB
+	 * while 4 KiB of stack remain for the report).  Called by the
+	 * scheduler when it switches to a thread with another watch word. */
+	void		(*stack_watch)(uintptr_t addr);
 };
 
 /* The live platform, set by the arch boot code before core_main() runs. */
