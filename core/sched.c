@@ -13,7 +13,6 @@
 
 #include <tandem/arch.h>
 
-#define STACK_DEFAULT	(64 * 1024)
 #define STACK_MIN	(8 * 1024)
 #define CANARY_WORDS	8
 #define CANARY		0x5374616b43616e79ULL
@@ -41,12 +40,7 @@ struct td_thread {
 	struct td_thread *all_next, *all_prev;
 	struct td_thread *joiner;
 	struct td_thread *reap_next;
-	uint64_t	*stack;		/* NULL for the idle thread */
-	size_t		 stacksize;
-	void		*run;		/* guard page + stack, from the pages */
-	size_t		 npages;	/* of the run */
-	uintptr_t	 guard;		/* unmapped page below it, or 0 */
-	uintptr_t	 watch;		/* word watched on Xen PV, or 0 */
+	struct td_stack	 st;		/* base NULL for the idle thread */
 	td_thread_fn	 fn;
 	void		*arg;
 	void		*specific;
@@ -146,49 +140,11 @@ canary_check(struct td_thread *t)
 {
 	int i;
 
-	if (t->stack == NULL)
+	if (t->st.base == NULL)
 		return;
 	for (i = 0; i < CANARY_WORDS; i++)
-		if (t->stack[i] != CANARY)
+		if (t->st.base[i] != CANARY)
 			td_panic("stack overflow in thread \"%s\"", t->name);
-}
-
-/*
- * A stack is a run of pages whose first is a guard page, unmapped where
- * the platform can protect pages: running off the stack's end faults at
- * once (the page-fault report names the thread) instead of overwriting
- * whatever lies below.  The canary words stay for platforms without
- * protection, where the scheduler checks them at every switch.
- */
-static int
-stack_alloc(struct td_thread *t, size_t size)
-{
-	size_t pre = td_plat.stack_watch != NULL ? 2 : 1;	/* see platform.h */
-
-	t->npages = size / TD_PAGE_SIZE + pre;
-	if ((t->run = page_alloc_run(t->npages, 0)) == NULL)
-		return -1;
-	t->stack = (uint64_t *)((char *)t->run + pre * TD_PAGE_SIZE);
-	t->stacksize = size;
-	if (td_page_protect(t->run, TD_PAGE_SIZE, TD_PROT_NONE) == 0)
-		t->guard = (uintptr_t)t->run;
-	if (pre == 2)
-		t->watch = (uintptr_t)t->stack - 8;
-	return 0;
-}
-
-static void
-stack_free(struct td_thread *t)
-{
-	if (t->run == NULL)
-		return;
-	/* the page allocator hands out mapped, writable pages */
-	if (t->guard != 0 && td_page_protect((void *)t->guard, TD_PAGE_SIZE,
-	    TD_PROT_READ | TD_PROT_WRITE) != 0)
-		td_panic("cannot map back the guard page of thread \"%s\"",
-		    t->name);
-	page_free_run(t->run, t->npages);
-	t->run = NULL;
 }
 
 const char *
@@ -199,8 +155,7 @@ td_stack_guard_owner(uintptr_t addr)
 
 	/* bounded, like sched_dump: called from the fault report */
 	for (t = all_head; t != NULL && n < 4096; t = t->all_next, n++)
-		if (t->run != NULL && addr >= (uintptr_t)t->run &&
-		    addr < (uintptr_t)t->stack && (t->guard != 0 || t->watch))
+		if (stack_below(&t->st, addr))
 			return t->name;
 	return NULL;
 }
@@ -214,7 +169,7 @@ thread_free(struct td_thread *t)
 		all_head = t->all_next;
 	if (t->all_next != NULL)
 		t->all_next->all_prev = t->all_prev;
-	stack_free(t);
+	stack_put(&t->st);
 	td_free(t);
 }
 
@@ -287,9 +242,9 @@ schedule(void)
 	if (next->fsbase != 0 && next->fsbase != fsbase_loaded)
 		load_fsbase(next->fsbase);
 	/* idle (no watch) keeps the last one: it never writes there */
-	if (next->watch != 0 && next->watch != watch_loaded) {
-		td_plat.stack_watch(next->watch);
-		watch_loaded = next->watch;
+	if (next->st.watch != 0 && next->st.watch != watch_loaded) {
+		td_plat.stack_watch(next->st.watch);
+		watch_loaded = next->st.watch;
 	}
 	arch_switch(&prev->ctx, &next->ctx);
 	reap();
@@ -341,18 +296,19 @@ td_thread_create(const char *name, td_thread_fn fn, void *arg,
 	if ((t = td_malloc_try(sizeof(*t))) == NULL)
 		return NULL;
 	memset(t, 0, sizeof(*t));
-	if (stack_alloc(t, stacksize) != 0) {
+	if (stack_get(&t->st, stacksize) != 0) {
 		td_free(t);
 		return NULL;
 	}
 	for (i = 0; i < CANARY_WORDS; i++)
-		t->stack[i] = CANARY;
+		t->st.base[i] = CANARY;
 	strncpy(t->name, name != NULL ? name : "?", sizeof(t->name) - 1);
 	t->fn = fn;
 	t->arg = arg;
 	t->flags = flags;
 	t->deadline = UINT64_MAX;
-	arch_ctx_init(&t->ctx, (char *)t->stack + stacksize, thread_start, t);
+	arch_ctx_init(&t->ctx, (char *)t->st.base + stacksize, thread_start,
+	    t);
 
 	fl = td_irq_save();
 	t->irqflags = fl;

@@ -65,8 +65,9 @@ pte_of(uintptr_t va)
 	for (i = 0; i < 512; i++)
 		pt[i] = (base + ((uint64_t)i << 12)) | fl;
 	/* execute permission is decided per 4 KiB entry from now on */
+	/* Same translations and rights as the 2 MiB entry: a stale TLB
+	 * entry for it is harmless until the invlpg of the entry changed */
 	*pde = (uint64_t)(uintptr_t)pt | PTE_P | PTE_RW;
-	flush_all();
 	arch_mmu_splits++;
 	return pt + ((va >> 12) & 511);
 }
