@@ -307,5 +307,7 @@ td_page_protect(void *addr, size_t len, int prot)
 		return -1;
 	if (td_plat.page_protect == NULL)
 		return 1;
-	return len == 0 ? 0 : td_plat.page_protect(a, len, prot);
+	if (len == 0 && !(prot & TD_PROT_BATCH))
+		return 0;
+	return td_plat.page_protect(a, len, prot);
 }

@@ -9,7 +9,8 @@
  *
  * Stacks of the default size are cached: carved from a 2 MiB block at a
  * time (in ring 0 one page-table split, then one protection per guard)
- * and kept, guards still unmapped, when their thread ends.  Every
+ * and kept, guards still unmapped, when their thread ends; the guards
+ * of a block are unmapped as one batch (one TLB flush).  Every
  * protection change costs a TLB invalidation -- on Xen PV a hypercall,
  * under QEMU TCG a flush of its whole software TLB -- which creating a
  * thread should not pay each time.  The cache never shrinks.
@@ -47,13 +48,15 @@ cache_fill(void)
 		return;
 	for (i = 0; i + sp <= ((size_t)1 << CHUNK_ORDER); i += sp) {
 		slot = c + i * TD_PAGE_SIZE;
-		if (td_page_protect(slot, TD_PAGE_SIZE, TD_PROT_NONE) != 0)
+		if (td_page_protect(slot, TD_PAGE_SIZE,
+		    TD_PROT_NONE | TD_PROT_BATCH) != 0)
 			break;		/* no page for a page table */
 		base = (uint64_t *)(slot + pre * TD_PAGE_SIZE);
 		base[0] = (uint64_t)(uintptr_t)cache;
 		cache = base;
 		n++;
 	}
+	(void)td_page_protect(NULL, 0, TD_PROT_BATCH);	/* one flush */
 	if (n == 0)
 		td_page_free(c, CHUNK_ORDER);
 }

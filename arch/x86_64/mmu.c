@@ -77,6 +77,7 @@ pte_bits(int prot)
 {
 	uint64_t v;
 
+	prot &= TD_PROT_READ | TD_PROT_WRITE | TD_PROT_EXEC;
 	if (prot == TD_PROT_NONE)
 		return 0;
 	v = PTE_P;
@@ -95,12 +96,19 @@ arch_mmu_protect(uintptr_t va, size_t len, int prot)
 
 	if (va + len > MAPPED_LIMIT || va + len < va)
 		return -1;
+	/* one flush for a batch: under QEMU TCG every invlpg empties the
+	 * whole software TLB anyway, at a cost of ~100 us of host time */
+	if (len == 0 && (prot & TD_PROT_BATCH)) {
+		flush_all();
+		return 0;
+	}
 	for (a = va; a < va + len; a += TD_PAGE_SIZE) {
 		if ((e = pte_of(a)) == NULL)
 			return -1;
 		/* identity map: the frame is the address */
 		*e = bits != 0 ? (a | bits) : 0;
-		__asm__ volatile("invlpg (%0)" :: "r"(a) : "memory");
+		if (!(prot & TD_PROT_BATCH))
+			__asm__ volatile("invlpg (%0)" :: "r"(a) : "memory");
 	}
 	return 0;
 }
@@ -112,17 +120,19 @@ arch_image_protect(int (*prot)(uintptr_t, size_t, int))
 	uintptr_t t0 = (uintptr_t)_image_start, t1 = (uintptr_t)_etext;
 	uintptr_t r1 = (uintptr_t)_rodata_end, e = (uintptr_t)_image_end;
 	uintptr_t hp = (uintptr_t)hypercall_page;
+	const int B = TD_PROT_BATCH;
 	int rc = 0;
 
-	rc |= prot(t0, t1 - t0, TD_PROT_READ | TD_PROT_EXEC);
-	rc |= prot(t1, r1 - t1, TD_PROT_READ);
+	rc |= prot(t0, t1 - t0, TD_PROT_READ | TD_PROT_EXEC | B);
+	rc |= prot(t1, r1 - t1, TD_PROT_READ | B);
 	/* The hypercall page (in .bss, filled by the builder on PV and by
 	 * Xen on PVH, then only called) never loses its execute right, not
 	 * even between two calls: on PV, prot() itself calls through it. */
-	rc |= prot(r1, hp - r1, TD_PROT_READ | TD_PROT_WRITE);
-	rc |= prot(hp, TD_PAGE_SIZE, TD_PROT_READ | TD_PROT_EXEC);
+	rc |= prot(r1, hp - r1, TD_PROT_READ | TD_PROT_WRITE | B);
+	rc |= prot(hp, TD_PAGE_SIZE, TD_PROT_READ | TD_PROT_EXEC | B);
 	rc |= prot(hp + TD_PAGE_SIZE, e - hp - TD_PAGE_SIZE,
-	    TD_PROT_READ | TD_PROT_WRITE);
+	    TD_PROT_READ | TD_PROT_WRITE | B);
+	rc |= prot(0, 0, B);
 	return rc;
 }
 

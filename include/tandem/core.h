@@ -47,6 +47,10 @@ size_t	 td_page_ntotal(void);
 #define TD_PROT_READ	1
 #define TD_PROT_WRITE	2
 #define TD_PROT_EXEC	4
+/* Many changes in a row (core's stack cache): with this bit the TLB is
+ * not invalidated page by page; a final call with len 0 and only this
+ * bit does it once.  Until then the old rights may still apply. */
+#define TD_PROT_BATCH	0x100
 int	 td_page_protect(void *addr, size_t len, int prot);
 
 /* Heap.  td_malloc(0) returns a unique pointer.  On exhaustion these

@@ -301,13 +301,17 @@ xen_pv_protect(uintptr_t va, size_t len, int prot)
 	uint64_t *e, ma, frame, val;
 	uintptr_t a;
 
+	if (len == 0 && (prot & TD_PROT_BATCH)) {
+		req_flush();
+		return 0;
+	}
 	for (a = va; a < va + len; a += XEN_PAGE_SIZE) {
 		if ((e = entry_of(a, 1, &ma)) == NULL)
 			return -1;
 		frame = (*e & PTE_P) ? (*e & PTE_FRAME) :
 		    (uint64_t)p2m[a >> XEN_PAGE_SHIFT] << XEN_PAGE_SHIFT;
 		val = 0;
-		if (prot != TD_PROT_NONE) {
+		if ((prot & ~TD_PROT_BATCH) != TD_PROT_NONE) {
 			val = frame | PTE_P | PTE_US | PTE_A;
 			if (prot & TD_PROT_WRITE)
 				val |= PTE_RW | PTE_D;
@@ -316,7 +320,8 @@ xen_pv_protect(uintptr_t va, size_t len, int prot)
 		}
 		req_add(ma, val);
 	}
-	req_flush();
+	if (!(prot & TD_PROT_BATCH))
+		req_flush();
 	return 0;
 }
 
