@@ -72,6 +72,7 @@ struct td_stack {
 	uintptr_t	 watch;		/* Xen PV: the watched word, or 0 */
 };
 /* size: a multiple of the page size.  0, or -1 when out of pages. */
+void	 stack_init(void);		/* after protect_init */
 int	 stack_get(struct td_stack *, size_t size);
 void	 stack_put(struct td_stack *);
 int	 stack_below(const struct td_stack *, uintptr_t addr);

@@ -88,6 +88,7 @@ core_main(void)
 	/* W^X for the image, NX elsewhere: needs pages for page tables */
 	if (td_plat.protect_init != NULL)
 		td_plat.protect_init();
+	stack_init();
 	cmdline_init(td_plat.cmdline);
 	sched_init();
 	if (td_thread_create("main", main_thread, NULL, MAIN_STACK,
