@@ -228,6 +228,17 @@ $(BUILD)/img/netecho.img: $(NETECHO_OBJ) $(BUILD)/lib/libtdnet.a \
 	    --start-group $(BUILD)/lib/libtdnet.a $(BUILD)/lib/liblwip.a \
 	    $(BUILD)/lib/libtdcrt.a --end-group $(BUILD)/lib/libtandem.a
 
+# Hardening test programs (tests/libos/harden.sh): each does one bad
+# thing and must end in a clear panic.
+HDPROGS	:= $(patsubst tests/libos/harden/%.c,%,$(wildcard tests/libos/harden/*.c))
+all: $(patsubst %,$(BUILD)/img/hd-%.img,$(HDPROGS))
+$(BUILD)/hd-progs/%: tests/libos/harden/%.c $(TOOLCHAIN) $(BUILD)/lib/libtandem.a
+	@mkdir -p $(dir $@); echo "  TDCC    $<"
+	@$(BUILD)/bin/tandem-cc -O2 -g -Wall -o $@ $<
+$(BUILD)/img/hd-%.img: $(BUILD)/hd-progs/% $(TOOLCHAIN)
+	@echo "  BAKE    $@"
+	@$(BUILD)/lib/tandem/bake.sh $< -o $@
+
 # ---- launcher ------------------------------------------------------
 TANDEM_SH := tools/tandem-xen.sh tools/tandem-qemu.sh tools/tandem-image.sh \
 	     tools/tandem-config.sh

@@ -61,6 +61,22 @@ void	*heap_memalign_from(size_t align, size_t n, const void *caller);
 void	 panic_oom(const char *what, size_t n, const void *caller)
 	    TD_NORETURN;
 
+/* ---- stack.c -------------------------------------------------------- */
+#define STACK_DEFAULT	(64 * 1024)	/* TD_STACK_DEFAULT */
+struct td_stack {
+	uint64_t	*base;		/* lowest word of the stack; NULL: none */
+	size_t		 size;
+	void		*run;		/* its own pages; NULL: a cached stack */
+	size_t		 npages;	/* of run */
+	uintptr_t	 guard;		/* the unmapped page under it, or 0 */
+	uintptr_t	 watch;		/* Xen PV: the watched word, or 0 */
+};
+/* size: a multiple of the page size.  0, or -1 when out of pages. */
+void	 stack_init(void);		/* after protect_init */
+int	 stack_get(struct td_stack *, size_t size);
+void	 stack_put(struct td_stack *);
+int	 stack_below(const struct td_stack *, uintptr_t addr);
+
 /* ---- sched.c -------------------------------------------------------- */
 void	 sched_init(void);
 void	 sched_idle(void) TD_NORETURN;

@@ -88,6 +88,10 @@ core_main(void)
 	if (td_page_ntotal() == 0)
 		td_panic("no usable RAM in %d ranges", td_plat.nram);
 	heap_init();
+	/* W^X for the image, NX elsewhere: needs pages for page tables */
+	if (td_plat.protect_init != NULL)
+		td_plat.protect_init();
+	stack_init();
 	cmdline_init(td_plat.cmdline);
 	sched_init();
 	if (td_thread_create("main", main_thread, NULL, MAIN_STACK,

@@ -297,3 +297,17 @@ td_page_ntotal(void)
 {
 	return npages_total;
 }
+
+int
+td_page_protect(void *addr, size_t len, int prot)
+{
+	uintptr_t a = (uintptr_t)addr;
+
+	if ((a & (TD_PAGE_SIZE - 1)) != 0 || (len & (TD_PAGE_SIZE - 1)) != 0)
+		return -1;
+	if (td_plat.page_protect == NULL)
+		return 1;
+	if (len == 0 && !(prot & TD_PROT_BATCH))
+		return 0;
+	return td_plat.page_protect(a, len, prot);
+}

@@ -49,6 +49,24 @@ panic_oom(const char *what, size_t n, const void *caller)
 	    td_page_nfree(), td_page_ntotal(), td_heap_inuse());
 }
 
+/*
+ * Apps are built with -fstack-protector-strong; a function whose canary
+ * was overwritten calls __stack_chk_fail, which the image link
+ * (tools/link-image.sh, --wrap) sends here: musl's own would execute
+ * hlt, which in ring 0 just waits for the next interrupt.
+ */
+void TD_NORETURN __wrap___stack_chk_fail(void);
+
+void
+__wrap___stack_chk_fail(void)
+{
+	uint64_t ret = (uint64_t)__builtin_return_address(0), off;
+	const char *sym = arch_symbolize(ret, &off);
+
+	td_panic("stack smashing detected (__stack_chk_fail) in %s+%#lx",
+	    sym, (unsigned long)off);
+}
+
 void
 td_exit(int status)
 {

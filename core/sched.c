@@ -13,7 +13,6 @@
 
 #include <tandem/arch.h>
 
-#define STACK_DEFAULT	(64 * 1024)
 #define STACK_MIN	(8 * 1024)
 #define CANARY_WORDS	8
 #define CANARY		0x5374616b43616e79ULL
@@ -41,8 +40,7 @@ struct td_thread {
 	struct td_thread *all_next, *all_prev;
 	struct td_thread *joiner;
 	struct td_thread *reap_next;
-	uint64_t	*stack;		/* NULL for the idle thread */
-	size_t		 stacksize;
+	struct td_stack	 st;		/* base NULL for the idle thread */
 	td_thread_fn	 fn;
 	void		*arg;
 	void		*specific;
@@ -142,11 +140,24 @@ canary_check(struct td_thread *t)
 {
 	int i;
 
-	if (t->stack == NULL)
+	if (t->st.base == NULL)
 		return;
 	for (i = 0; i < CANARY_WORDS; i++)
-		if (t->stack[i] != CANARY)
+		if (t->st.base[i] != CANARY)
 			td_panic("stack overflow in thread \"%s\"", t->name);
+}
+
+const char *
+td_stack_guard_owner(uintptr_t addr)
+{
+	struct td_thread *t;
+	int n = 0;
+
+	/* bounded, like sched_dump: called from the fault report */
+	for (t = all_head; t != NULL && n < 4096; t = t->all_next, n++)
+		if (stack_below(&t->st, addr))
+			return t->name;
+	return NULL;
 }
 
 static void
@@ -158,7 +169,7 @@ thread_free(struct td_thread *t)
 		all_head = t->all_next;
 	if (t->all_next != NULL)
 		t->all_next->all_prev = t->all_prev;
-	td_free(t->stack);
+	stack_put(&t->st);
 	td_free(t);
 }
 
@@ -181,6 +192,7 @@ reap(void)
  * sleep queue, nowhere).  Returns when the caller runs again.
  */
 static uint64_t fsbase_loaded;		/* what the CPU has now */
+static uintptr_t watch_loaded;		/* Xen PV: the watched stack word */
 
 static void
 load_fsbase(uint64_t base)
@@ -229,6 +241,11 @@ schedule(void)
 	cur = next;
 	if (next->fsbase != 0 && next->fsbase != fsbase_loaded)
 		load_fsbase(next->fsbase);
+	/* idle (no watch) keeps the last one: it never writes there */
+	if (next->st.watch != 0 && next->st.watch != watch_loaded) {
+		td_plat.stack_watch(next->st.watch);
+		watch_loaded = next->st.watch;
+	}
 	arch_switch(&prev->ctx, &next->ctx);
 	reap();
 }
@@ -275,23 +292,23 @@ td_thread_create(const char *name, td_thread_fn fn, void *arg,
 		stacksize = STACK_DEFAULT;
 	if (stacksize < STACK_MIN)
 		stacksize = STACK_MIN;
-	stacksize = (stacksize + 15) & ~(size_t)15;
+	stacksize = (stacksize + TD_PAGE_SIZE - 1) & ~(TD_PAGE_SIZE - 1);
 	if ((t = td_malloc_try(sizeof(*t))) == NULL)
 		return NULL;
 	memset(t, 0, sizeof(*t));
-	if ((t->stack = td_memalign_try(16, stacksize)) == NULL) {
+	if (stack_get(&t->st, stacksize) != 0) {
 		td_free(t);
 		return NULL;
 	}
 	for (i = 0; i < CANARY_WORDS; i++)
-		t->stack[i] = CANARY;
-	t->stacksize = stacksize;
+		t->st.base[i] = CANARY;
 	strncpy(t->name, name != NULL ? name : "?", sizeof(t->name) - 1);
 	t->fn = fn;
 	t->arg = arg;
 	t->flags = flags;
 	t->deadline = UINT64_MAX;
-	arch_ctx_init(&t->ctx, (char *)t->stack + stacksize, thread_start, t);
+	arch_ctx_init(&t->ctx, (char *)t->st.base + stacksize, thread_start,
+	    t);
 
 	fl = td_irq_save();
 	t->irqflags = fl;

@@ -6,9 +6,15 @@
  * pages of a mapping are counted, and its memory is freed when the last
  * one is unmapped.  File mappings are private copies (MAP_SHARED of a
  * file is refused: nothing would write it back).
+ *
+ * Protections are real where the platform has page tables (hardening):
+ * mmap's prot and mprotect go to core's td_page_protect -- PROT_NONE
+ * unmaps, no PROT_WRITE is read-only, no PROT_EXEC is no-execute -- and a
+ * region's pages are made read+write again before they go back.
  */
 #include "lo.h"
 #include <linux/mman.h>
+#include <tandem/core.h>
 
 #define PAGE		4096UL
 #define PROUND(x)	(((x) + PAGE - 1) & ~(PAGE - 1))
@@ -18,6 +24,7 @@ struct region {
 	size_t		 len;
 	size_t		 mapped;	/* bytes still mapped */
 	unsigned char	*holes;		/* 1 bit per page: unmapped */
+	int		 prot_changed;	/* some page is not read+write */
 	struct region	*next;
 };
 
@@ -42,6 +49,9 @@ region_free(struct region *r)
 	for (pp = &regions; *pp != r; pp = &(*pp)->next)
 		;
 	*pp = r->next;
+	if (r->prot_changed && td_page_protect((void *)r->base, r->len,
+	    TD_PROT_READ | TD_PROT_WRITE) < 0)
+		lo_panic("munmap: cannot make pages writable again");
 	rumpuser_unmap((void *)r->base, r->len);
 	lo_free(r->holes, (r->len / PAGE + 7) / 8);
 	lo_free(r, sizeof(*r));
@@ -122,6 +132,34 @@ sys_brk(long want)
 	return (long)brk_cur;
 }
 
+/* ---- protections ----------------------------------------------------- */
+
+/* PROT_* to td_page_protect; 1 (nothing to protect with) counts as done,
+ * as the memory then simply stays read+write+execute. */
+static long
+set_prot(struct region *r, uintptr_t a, size_t len, long prot)
+{
+	int p = 0;
+
+	if (prot & PROT_READ)
+		p |= TD_PROT_READ;
+	if (prot & PROT_WRITE)
+		p |= TD_PROT_READ | TD_PROT_WRITE;
+	if (prot & PROT_EXEC)
+		p |= TD_PROT_READ | TD_PROT_EXEC;
+	if (p == (TD_PROT_READ | TD_PROT_WRITE) && !r->prot_changed)
+		return 0;		/* as it came from the heap */
+	switch (td_page_protect((void *)a, len, p)) {
+	case 0:
+		r->prot_changed = 1;
+		return 0;
+	case 1:
+		return 0;
+	default:
+		return -ENOMEM;		/* no page for a page table */
+	}
+}
+
 /* ---- mmap ----------------------------------------------------------- */
 
 static long
@@ -165,9 +203,14 @@ sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 		r = region_of((uintptr_t)addr);
 		if (r == NULL || (uintptr_t)addr + n > r->base + r->len)
 			return -ENOMEM;
+		if ((rv = set_prot(r, (uintptr_t)addr, n,
+		    PROT_READ | PROT_WRITE)) < 0)
+			return rv;
 		memset((void *)addr, 0, n);
 		if (!(flags & MAP_ANONYMOUS) &&
 		    (rv = map_file((void *)addr, n, (int)fd, off)) < 0)
+			return rv;
+		if ((rv = set_prot(r, (uintptr_t)addr, n, prot)) < 0)
 			return rv;
 		return addr;
 	}
@@ -177,6 +220,11 @@ sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 		return -ENOMEM;
 	if (!(flags & MAP_ANONYMOUS) &&
 	    (rv = map_file(p, (size_t)len, (int)fd, off)) < 0) {
+		unmap_range((uintptr_t)p, n);
+		return rv;
+	}
+	if ((rv = set_prot(region_of((uintptr_t)p), (uintptr_t)p, n,
+	    prot)) < 0) {
 		unmap_range((uintptr_t)p, n);
 		return rv;
 	}
@@ -213,18 +261,41 @@ sys_mremap(long old, long oldlen, long newlen, long flags, long naddr)
 		return -ENOMEM;
 	if ((p = region_new(nn)) == NULL)
 		return -ENOMEM;
+	/* the copy is read+write; the old pages go away right after */
+	if (set_prot(r, (uintptr_t)old, on, PROT_READ | PROT_WRITE) < 0) {
+		unmap_range((uintptr_t)p, nn);
+		return -ENOMEM;
+	}
 	memcpy(p, (void *)old, on);
 	unmap_range((uintptr_t)old, on);
 	return (long)(uintptr_t)p;
 }
 
+/* Only memory libos handed out (mmap, brk) is the app's to protect;
+ * the image and core's memory are not, as on Linux (-ENOMEM: "not
+ * mapped" in the app's address space). */
 static long
 sys_mprotect(long addr, long len, long prot)
 {
+	size_t n = PROUND((size_t)len);
+	struct region *r;
+	uintptr_t pg;
+	size_t i;
 
-	if ((addr & (PAGE - 1)) != 0)
+	if ((addr & (PAGE - 1)) != 0 || len < 0 || n < (size_t)len ||
+	    (prot & ~(long)(PROT_READ | PROT_WRITE | PROT_EXEC)) != 0)
 		return -EINVAL;
-	return 0;		/* TODO(hardening): page protections */
+	if (n == 0)
+		return 0;
+	r = region_of((uintptr_t)addr);
+	if (r == NULL || (uintptr_t)addr + n > r->base + r->len)
+		return -ENOMEM;
+	for (pg = (uintptr_t)addr; pg < (uintptr_t)addr + n; pg += PAGE) {
+		i = (pg - r->base) / PAGE;
+		if (r->holes[i / 8] & (1 << (i % 8)))
+			return -ENOMEM;
+	}
+	return set_prot(r, (uintptr_t)addr, n, prot);
 }
 
 static long
@@ -236,6 +307,7 @@ sys_madvise(long addr, long len, long advice)
 		return -EINVAL;
 	/* MADV_DONTNEED: private anonymous pages read as zero afterwards */
 	if (advice == 4 && (r = region_of((uintptr_t)addr)) != NULL &&
+	    !r->prot_changed &&
 	    (uintptr_t)addr + (size_t)len <= r->base + r->len)
 		memset((void *)addr, 0, PROUND((size_t)len));
 	return 0;

@@ -11,8 +11,14 @@ out=$1; work=$2; shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 lds=$here/image.lds
 [ -f "$lds" ] || lds=$here/../arch/x86_64/image.lds
+# --wrap: apps' stack-protector failures reach core's report
+# (panic.c) instead of musl's __stack_chk_fail, which halts.  That
+# leaves nothing pulling musl's __stack_chk_fail.o, whose __init_ssp
+# sets the canary from AT_RANDOM (otherwise a weak no-op: canary 0):
+# -u pulls it in by its __stack_chk_guard.
 LDFLAGS=(-T "$lds" -nostdlib -static -z max-page-size=4096
-	--build-id=none --no-warn-rwx-segments)
+	--build-id=none --no-warn-rwx-segments --wrap=__stack_chk_fail
+	-u __stack_chk_guard)
 lnk() {
 	ld "${LDFLAGS[@]}" -o "$2" "$1" "${objs[@]}"
 }

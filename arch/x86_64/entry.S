@@ -38,6 +38,7 @@ ELFNOTE(XEN_ELFNOTE_PHYS32_ENTRY,   .quad pvh_start32)
 #define CR0_MP		0x00000002
 #define CR0_EM		0x00000004
 #define CR0_NE		0x00000020
+#define CR0_WP		0x00010000
 #define CR0_PG		0x80000000
 #define CR4_PAE		0x00000020
 #define CR4_OSFXSR	0x00000200
@@ -102,13 +103,27 @@ pvh_start32:
 	mov	%eax, %cr4
 	mov	$boot_pml4, %eax
 	mov	%eax, %cr3
-	mov	$MSR_EFER, %ecx
+	/* NX only where the CPU has it (CPUID 0x80000001 EDX bit 20):
+	 * with EFER.NXE clear, bit 63 of a PTE is reserved and faults */
+	mov	$0x80000000, %eax
+	cpuid
+	xor	%esi, %esi
+	cmp	$0x80000001, %eax
+	jb	6f
+	mov	$0x80000001, %eax
+	cpuid
+	bt	$20, %edx
+	jnc	6f
+	mov	$EFER_NXE, %esi
+6:	mov	$MSR_EFER, %ecx
 	rdmsr
 	or	$EFER_LME, %eax
+	or	%esi, %eax
 	wrmsr
 	mov	%cr0, %eax
 	and	$~CR0_EM, %eax
-	or	$(CR0_PG | CR0_PE | CR0_MP | CR0_NE), %eax
+	/* WP: read-only pages are read-only for ring 0 too (W^X) */
+	or	$(CR0_PG | CR0_PE | CR0_MP | CR0_NE | CR0_WP), %eax
 	mov	%eax, %cr0
 	lgdt	boot_gdt_desc
 	ljmp	$0x08, $3f
@@ -174,6 +189,7 @@ arch_entry_kind:	.long 0
 hypercall_page:	.skip 4096
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
+	.globl boot_pd
 boot_pd:	.skip 4 * 4096
 	.globl boot_pt0
 boot_pt0:	.skip 4096

@@ -7,6 +7,7 @@
 #ifndef TANDEM_ARCH_H
 #define TANDEM_ARCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* ---- how we were entered (set by the entry code) --------------------- */
@@ -128,5 +129,16 @@ void	arch_traps_init(void);
 void	arch_backtrace(uint64_t rbp);
 /* Name of the function containing addr, with offset; "?" if unknown. */
 const char *arch_symbolize(uint64_t addr, uint64_t *offp);
+
+/* ---- page protection (mmu.c) ---------------------------------------- */
+/* Ring 0 (QEMU/KVM, Xen PVH): td_plat.page_protect and .protect_init.
+ * Splits a 2 MiB page into 4 KiB entries where needed (see mmu.c). */
+int	arch_mmu_protect(uintptr_t va, size_t len, int prot);
+void	arch_mmu_init(void);
+int	arch_mmu_has_nx(void);
+extern unsigned arch_mmu_splits;
+/* The image policy (text RX, rodata R, data/bss RW NX, hypercall page
+ * RX) applied through a platform's protect call; 0 or -1. */
+int	arch_image_protect(int (*prot)(uintptr_t va, size_t len, int prot));
 
 #endif /* TANDEM_ARCH_H */

@@ -35,6 +35,24 @@ void	 td_page_free(void *p, unsigned order);
 size_t	 td_page_nfree(void);
 size_t	 td_page_ntotal(void);
 
+/* Page protection (hardening: W^X, guard pages, mprotect).  prot is a
+ * set of TD_PROT_* bits (the values are Linux's PROT_*): NONE unmaps
+ * the pages (any access faults), no WRITE makes them read-only, no EXEC
+ * makes them no-execute where the CPU has NX.  addr and len are page
+ * aligned and name memory core handed out (td_page_alloc, the heap) or
+ * the image.  Returns 0; 1 when the platform has no page protection
+ * (posix: nothing changed); -1 when no page for a page table could be
+ * had.  Memory given back to core must first be made READ|WRITE again. */
+#define TD_PROT_NONE	0
+#define TD_PROT_READ	1
+#define TD_PROT_WRITE	2
+#define TD_PROT_EXEC	4
+/* Many changes in a row (core's stack cache): with this bit the TLB is
+ * not invalidated page by page; a final call with len 0 and only this
+ * bit does it once.  Until then the old rights may still apply. */
+#define TD_PROT_BATCH	0x100
+int	 td_page_protect(void *addr, size_t len, int prot);
+
 /* Heap.  td_malloc(0) returns a unique pointer.  On exhaustion these
  * panic naming the request size and caller; use the _try variants to get
  * NULL instead.  Memory is not zeroed except by td_calloc. */
@@ -106,6 +124,11 @@ void	 td_thread_wake(struct td_thread *t);
  * at once and follows the thread across switches. */
 void	 td_thread_set_fsbase(uint64_t base);
 uint64_t td_thread_get_fsbase(void);
+
+/* Thread stacks have an unmapped guard page below them (where the
+ * platform can protect pages).  Returns the name of the thread whose
+ * guard page holds addr, or NULL: for the page-fault report. */
+const char *td_stack_guard_owner(uintptr_t addr);
 
 /* Number of live threads (diagnostics). */
 int	 td_thread_count(void);

@@ -261,6 +261,7 @@ void	lo_unmount_all(void);
  *   td_app_main (defined by libos)   core's hook to start the app
  *   td_param_at, td_app_args_given   the command line's env.K=V words and
  *                                    whether it gave app arguments
+ *   td_page_protect                  mmap/mprotect protections (hardening)
  */
 
 #endif /* TANDEM_LIBOS_H */

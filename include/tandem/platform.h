@@ -102,6 +102,23 @@ struct td_platform {
 	 * configure script's conftest files as a Linux program would. */
 	long		(*host_syscall)(long nr, long a1, long a2, long a3,
 			    long a4, long a5, long a6);
+
+	/* Hardening (td_page_protect): set the protection of the page-
+	 * aligned range [va, va + len) to prot (TD_PROT_* bits); 0, or -1
+	 * when no page table could be had.  protect_init() is called once
+	 * by core_main after the page allocator works: it maps the image
+	 * W^X and all other memory no-execute.  NULL on posix. */
+	int		(*page_protect)(uintptr_t va, size_t len, int prot);
+	void		(*protect_init)(void);
+
+	/* Xen PV only (NULL elsewhere): a fault in a stack's guard page
+	 * cannot be reported there -- Xen pushes the exception frame onto
+	 * the same stack and, failing, crashes the domain; ring 0 switches
+	 * to a fault stack instead.  So each stack gets one more page, whose
+	 * top word is watched with a debug register (a write raises #DB
+	 * while 4 KiB of stack remain for the report).  Called by the
+	 * scheduler when it switches to a thread with another watch word. */
+	void		(*stack_watch)(uintptr_t addr);
 };
 
 /* The live platform, set by the arch boot code before core_main() runs. */

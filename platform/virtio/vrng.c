@@ -112,6 +112,15 @@ vrng_attach(struct vdev *v)
 	if (vdev_ready(v) != 0)
 		return;
 	post();
+	/* Wait (bounded) for the first pool: the stack protector canary
+	 * is read with NOWAIT right after the drivers attach, and must not
+	 * find the real entropy source still empty. */
+	{
+		unsigned char probe[1];
+
+		if (vrng_read(probe, sizeof(probe), 0) == 0)
+			td_printf("virtio: rng0: no answer in 1 s\n");
+	}
 	td_rng_register("virtio-rng", 100, vrng_read);
 	td_printf("virtio: rng0 at %s, %s\n", v->where,
 	    v->msix ? "msi-x" : "intx/gsi");

@@ -152,4 +152,8 @@ xen_plat_common(const char *name, const char *sig)
 	td_plat.exit = xen_exit;
 	td_plat.set_fsbase = xen_is_pv ? xen_pv_set_fsbase :
 	    arch_set_fsbase_msr;
+	/* PV page tables change only through Xen (pvmem.c); PVH is ring 0 */
+	td_plat.page_protect = xen_is_pv ? xen_pv_protect : arch_mmu_protect;
+	td_plat.protect_init = xen_is_pv ? xen_pv_protect_init :
+	    arch_mmu_init;
 }

@@ -131,6 +131,13 @@ HYPERVISOR_set_segment_base(int which, uint64_t base)
 	return hypercall2(__HYPERVISOR_set_segment_base, which, base);
 }
 
+/* PV only: debug registers (the stack watch, pv.c). */
+static inline long
+HYPERVISOR_set_debugreg(int reg, unsigned long value)
+{
+	return hypercall2(__HYPERVISOR_set_debugreg, reg, value);
+}
+
 static inline long
 HYPERVISOR_set_timer_op(uint64_t deadline)
 {

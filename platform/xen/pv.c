@@ -97,6 +97,29 @@ pv_upcall(void *arg)
 	xen_evtchn_upcall(arg);
 }
 
+/*
+ * The stack watch (td_plat.stack_watch): DR0 watches 8-byte writes at
+ * the word under each thread's stack, so running off its end raises #DB
+ * with a page of room left for the report.  DR7 is set once: local
+ * enable 0, RW0 = 01 (writes), LEN0 = 10 (8 bytes).
+ */
+#define DR7_WATCH0_W8	(0x1UL | (0x1UL << 16) | (0x2UL << 18))
+
+static void
+pv_stack_watch(uintptr_t addr)
+{
+	static int dr7_set;
+	long rc;
+
+	if ((rc = HYPERVISOR_set_debugreg(0, addr)) != 0)
+		td_panic("set_debugreg(0, %#lx): %ld", (unsigned long)addr, rc);
+	if (!dr7_set) {
+		if ((rc = HYPERVISOR_set_debugreg(7, DR7_WATCH0_W8)) != 0)
+			td_panic("set_debugreg(7): %ld", rc);
+		dr7_set = 1;
+	}
+}
+
 /* Unmap page 0 so that NULL dereferences fault instead of reading
  * whatever the builder left there. */
 static void
@@ -137,5 +160,6 @@ xen_pv_boot(start_info_t *si)
 	xen_time_init();
 	xen_pv_mem_init(si);
 	unmap_null_page();
+	td_plat.stack_watch = pv_stack_watch;
 	core_main();
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <tandem/arch.h>
 #include <tandem/core.h>
 #include <tandem/platform.h>
 
@@ -27,8 +28,9 @@
 #define PTE_US		0x004ULL
 #define PTE_A		0x020ULL
 #define PTE_D		0x040ULL
+#define PTE_NX		(1ULL << 63)
 #define PTE_FRAME	0x000ffffffffff000ULL
-#define PTE_DATA	(PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D)
+#define PTE_DATA	(PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D | nx)
 #define PTE_TABLE	(PTE_P | PTE_RW | PTE_US | PTE_A)
 #define PTE_RO		(PTE_P | PTE_US | PTE_A)
 
@@ -39,8 +41,10 @@ static unsigned long *p2m;		/* si->mfn_list */
 static uint64_t *l4;			/* si->pt_base */
 static uint64_t next_table;		/* VA of the next free table page */
 static mmu_update_t req[512];
+static uint64_t nx;			/* PTE_NX when the CPU has NX */
 
 uint64_t xen_pv_mapped_end;		/* diagnostics */
+static uint64_t bootstrap_top;		/* end of what the builder mapped */
 unsigned xen_pv_new_tables;
 
 static inline unsigned
@@ -230,6 +234,13 @@ xen_pv_mem_init(start_info_t *si)
 {
 	uint64_t start, limit, va;
 
+	uint32_t r[4];
+
+	/* Xen runs PV guests with EFER.NXE on when the CPU has NX; plain
+	 * CPUID would show the outer hypervisor's view */
+	cpuid_xenpv(0x80000001, 0, r);
+	if (r[3] & (1U << 20))
+		nx = PTE_NX;
 	p2m = (unsigned long *)si->mfn_list;
 	l4 = (uint64_t *)si->pt_base;
 	start = bootstrap_end(si);
@@ -240,6 +251,103 @@ xen_pv_mem_init(start_info_t *si)
 	for (va = start & ~(CHUNK - 1); va < limit; va += CHUNK)
 		map_chunk(va, limit);
 	xen_pv_mapped_end = limit;
+	/* the builder's slack (~512 KiB) may reach into the next chunk */
+	bootstrap_top = (start + 2 * CHUNK - 1) & ~(CHUNK - 1);
+	if (bootstrap_top > limit)
+		bootstrap_top = limit;
 	/* the table pages we took are in use for good */
 	xen_ram_add(next_table, limit);
+}
+
+/* ---- page protection (td_plat.page_protect) ------------------------- */
+
+static unsigned nreq;
+
+static void
+req_flush(void)
+{
+	struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+	unsigned done;
+	long rc;
+
+	if (nreq == 0)
+		return;
+	rc = HYPERVISOR_mmu_update(req, nreq, &done, DOMID_SELF);
+	if (rc != 0)
+		td_panic("pv protect: mmu_update refused (%ld, %u of %u done)",
+		    rc, done, nreq);
+	nreq = 0;
+	(void)HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+static void
+req_add(uint64_t ma, uint64_t val)
+{
+	req[nreq].ptr = ma | MMU_NORMAL_PT_UPDATE;
+	req[nreq].val = val;
+	if (++nreq == 512)
+		req_flush();
+}
+
+/*
+ * Every page is a 4 KiB entry here (the builder's tables and ours), so
+ * a protection is an L1 update per page, batched.  The frame is kept
+ * from the old entry (the shared_info page is not our own pfn's frame);
+ * an unmapped page gets its frame back from the p2m list (VA == pfn).
+ */
+int
+xen_pv_protect(uintptr_t va, size_t len, int prot)
+{
+	uint64_t *e, ma, frame, val;
+	uintptr_t a;
+
+	if (len == 0 && (prot & TD_PROT_BATCH)) {
+		req_flush();
+		return 0;
+	}
+	for (a = va; a < va + len; a += XEN_PAGE_SIZE) {
+		if ((e = entry_of(a, 1, &ma)) == NULL)
+			return -1;
+		frame = (*e & PTE_P) ? (*e & PTE_FRAME) :
+		    (uint64_t)p2m[a >> XEN_PAGE_SHIFT] << XEN_PAGE_SHIFT;
+		val = 0;
+		if ((prot & ~TD_PROT_BATCH) != TD_PROT_NONE) {
+			val = frame | PTE_P | PTE_US | PTE_A;
+			if (prot & TD_PROT_WRITE)
+				val |= PTE_RW | PTE_D;
+			if (!(prot & TD_PROT_EXEC))
+				val |= nx;
+		}
+		req_add(ma, val);
+	}
+	if (!(prot & TD_PROT_BATCH))
+		req_flush();
+	return 0;
+}
+
+/* NX on present pages of [a, b), keeping everything else (the
+ * builder's page tables stay read-only). */
+static void
+nx_range(uintptr_t a, uintptr_t b)
+{
+	uint64_t *e, ma;
+
+	for (; a < b; a += XEN_PAGE_SIZE)
+		if ((e = entry_of(a, 1, &ma)) != NULL && (*e & PTE_P) &&
+		    !(*e & PTE_NX))
+			req_add(ma, *e | nx);
+	req_flush();
+}
+
+/* The image W^X; what the builder mapped around it NX (the RAM mapped
+ * by xen_pv_mem_init already is). */
+void
+xen_pv_protect_init(void)
+{
+	if (arch_image_protect(xen_pv_protect) != 0)
+		td_panic("W^X: the image is not mapped");
+	if (nx == 0)
+		return;
+	nx_range(XEN_PAGE_SIZE, (uintptr_t)_image_start);
+	nx_range((uintptr_t)_image_end, bootstrap_top);
 }

@@ -64,6 +64,9 @@ void	xen_force_upcall(void);
 
 /* mem.c: building td_plat.ram from usable ranges minus reserved ones. */
 void	xen_ram_add(uint64_t start, uint64_t end);
+/* PV page protection (pvmem.c): td_plat.page_protect / protect_init. */
+int	xen_pv_protect(uintptr_t va, size_t len, int prot);
+void	xen_pv_protect_init(void);
 void	xen_ram_reserve(uint64_t start, uint64_t end);
 uint64_t xen_ram_total(void);
 

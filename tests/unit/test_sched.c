@@ -317,12 +317,13 @@ test_create_fails_cleanly(void)
 static void
 smasher(void *arg)
 {
-	/* 64 KiB stacks are 64 KiB aligned page runs: find the bottom */
+	/* a 64 KiB stack is a run of 17 pages (guard page first) taken
+	 * from a 128 KiB aligned block: find the bottom above the guard */
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 	volatile uint64_t *bottom;
 
 	__asm__("" : "+r"(sp));		/* hide the provenance from gcc */
-	bottom = (volatile uint64_t *)(sp & ~(uintptr_t)0xffff);
+	bottom = (volatile uint64_t *)((sp & ~(uintptr_t)0x1ffff) + 0x1000);
 
 	bottom[3] = 0;
 	td_yield();

@@ -16,6 +16,9 @@ sha0=$(cat "$B/img/hello.img.sha256" 2>/dev/null || sha256sum "$IMG" | cut -d' '
 check "hello.img is the image the QEMU tier booted" \
     [ "$(sha256sum "$IMG" | cut -d' ' -f1)" = "$sha0" ]
 
+# the hardening programs booted on Xen too (the rest only under QEMU)
+HARDEN="wtext callheap nullptr recmain recthread mprot smash"
+
 split_ok=1
 split_prepare || { split_ok=; fail "split drivers: host tools" "cannot build pattern/xnet"; }
 for ty in pv pvh; do
@@ -26,6 +29,10 @@ for ty in pv pvh; do
 	xen_job "stress-$ty" $ty "$B/img/stress.img" 64 5
 	xen_job "hyptest-$ty" $ty "$B/img/hypercall-test.img" 'HYPTEST_KEY="hello world"'
 	libos_jobs "$ty"
+	# hardening (tests/libos/harden.sh): each must end in a clear panic
+	for p in $HARDEN; do
+		xen_job "hd-$p-$ty" $ty "$B/img/hd-$p.img"
+	done
 done
 # ... and as a PV guest with a blkfront disk as blk0, like posix's host file
 if [ -n "$split_ok" ]; then
@@ -85,6 +92,15 @@ for ty in pv pvh; do
 	# the split drivers (tests/xen/split.sh)
 	[ -n "$split_ok" ] && split_checks "$ty"
 	libos_checks "$ty"
+	# hardening: status 255 and the EXPECT lines of each program
+	for p in $HARDEN; do
+		expect_job "harden $p xen-$ty rc" "hd-$p-$ty" 255
+		while read -r re; do
+			[ -n "$re" ] && expect_line "harden $p xen-$ty /$re/" \
+			    "$LOG" "$re"
+		done < <(sed -n 's|^/\* EXPECT: \(.*\) \*/$|\1|p' \
+		    "tests/libos/harden/$p.c")
+	done
 done
 if [ -n "$split_ok" ]; then
 	expect_job "hypercall suite xen-pv with blkfront rc" hyptestd-pv 0

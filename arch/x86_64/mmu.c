@@ -1,0 +1,170 @@
+/*
+ * mmu.c -- page protection in ring 0 (QEMU/KVM, Xen PVH): W^X for the
+ * image, no-execute for all other memory, unmapped guard pages, and
+ * the page-granular protections mprotect asks for.
+ *
+ * entry.S identity-maps 0..4 GiB with 2 MiB pages (the first 2 MiB in
+ * 4 KiB pages).  A 2 MiB page is split into a 4 KiB table only where a
+ * finer protection is asked for -- the image, stack guard pages, what
+ * an app mprotects -- because every split costs a page and a TLB
+ * flush; the rest stays in large pages, marked no-execute.
+ *
+ * Also the layout policy every platform applies to the image
+ * (arch_image_protect): text read+execute, rodata read-only, data and
+ * bss read+write+no-execute, the hypercall page read+execute.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tandem/arch.h>
+#include <tandem/core.h>
+
+#define PTE_P		0x001ULL
+#define PTE_RW		0x002ULL
+#define PTE_PS		0x080ULL
+#define PTE_NX		(1ULL << 63)
+#define PTE_FRAME	0x000ffffffffff000ULL
+#define PDE_FRAME	0x000fffffffe00000ULL
+#define PTE_KEEP	0x17fULL	/* P RW US PWT PCD A D G of a 2M */
+#define MAPPED_LIMIT	(4ULL << 30)
+#define MSR_EFER	0xc0000080
+#define EFER_NXE	0x800
+
+extern uint64_t boot_pd[2048];
+extern uint64_t boot_pt0[512];
+extern char _image_start[], _etext[], _rodata_end[], _image_end[];
+extern char hypercall_page[];
+
+static uint64_t nx_bit;			/* PTE_NX when EFER.NXE is on */
+unsigned arch_mmu_splits;		/* 2 MiB pages split (diagnostics) */
+
+static void
+flush_all(void)
+{
+	uint64_t cr3;
+
+	__asm__ volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3)
+	    :: "memory");
+}
+
+/* The 4 KiB entry of va, splitting its 2 MiB page first if needed;
+ * NULL when no page is free for the table. */
+static uint64_t *
+pte_of(uintptr_t va)
+{
+	uint64_t *pde = &boot_pd[va >> 21], *pt, base, fl;
+	int i;
+
+	if (!(*pde & PTE_PS))
+		return (uint64_t *)(uintptr_t)(*pde & PTE_FRAME) +
+		    ((va >> 12) & 511);
+	if ((pt = td_page_alloc(0)) == NULL)
+		return NULL;
+	base = *pde & PDE_FRAME;
+	fl = (*pde & PTE_KEEP & ~PTE_PS) | (*pde & PTE_NX);
+	for (i = 0; i < 512; i++)
+		pt[i] = (base + ((uint64_t)i << 12)) | fl;
+	/* execute permission is decided per 4 KiB entry from now on */
+	/* Same translations and rights as the 2 MiB entry: a stale TLB
+	 * entry for it is harmless until the invlpg of the entry changed */
+	*pde = (uint64_t)(uintptr_t)pt | PTE_P | PTE_RW;
+	arch_mmu_splits++;
+	return pt + ((va >> 12) & 511);
+}
+
+static uint64_t
+pte_bits(int prot)
+{
+	uint64_t v;
+
+	prot &= TD_PROT_READ | TD_PROT_WRITE | TD_PROT_EXEC;
+	if (prot == TD_PROT_NONE)
+		return 0;
+	v = PTE_P;
+	if (prot & TD_PROT_WRITE)
+		v |= PTE_RW;
+	if (!(prot & TD_PROT_EXEC))
+		v |= nx_bit;
+	return v;
+}
+
+int
+arch_mmu_protect(uintptr_t va, size_t len, int prot)
+{
+	uint64_t *e, bits = pte_bits(prot);
+	uintptr_t a;
+
+	if (va + len > MAPPED_LIMIT || va + len < va)
+		return -1;
+	/* one flush for a batch: under QEMU TCG every invlpg empties the
+	 * whole software TLB anyway, at a cost of ~100 us of host time */
+	if (len == 0 && (prot & TD_PROT_BATCH)) {
+		flush_all();
+		return 0;
+	}
+	for (a = va; a < va + len; a += TD_PAGE_SIZE) {
+		if ((e = pte_of(a)) == NULL)
+			return -1;
+		/* identity map: the frame is the address */
+		*e = bits != 0 ? (a | bits) : 0;
+		if (!(prot & TD_PROT_BATCH))
+			__asm__ volatile("invlpg (%0)" :: "r"(a) : "memory");
+	}
+	return 0;
+}
+
+/* The image policy, through the platform's own protect call. */
+int
+arch_image_protect(int (*prot)(uintptr_t, size_t, int))
+{
+	uintptr_t t0 = (uintptr_t)_image_start, t1 = (uintptr_t)_etext;
+	uintptr_t r1 = (uintptr_t)_rodata_end, e = (uintptr_t)_image_end;
+	uintptr_t hp = (uintptr_t)hypercall_page;
+	const int B = TD_PROT_BATCH;
+	int rc = 0;
+
+	rc |= prot(t0, t1 - t0, TD_PROT_READ | TD_PROT_EXEC | B);
+	rc |= prot(t1, r1 - t1, TD_PROT_READ | B);
+	/* The hypercall page (in .bss, filled by the builder on PV and by
+	 * Xen on PVH, then only called) never loses its execute right, not
+	 * even between two calls: on PV, prot() itself calls through it. */
+	rc |= prot(r1, hp - r1, TD_PROT_READ | TD_PROT_WRITE | B);
+	rc |= prot(hp, TD_PAGE_SIZE, TD_PROT_READ | TD_PROT_EXEC | B);
+	rc |= prot(hp + TD_PAGE_SIZE, e - hp - TD_PAGE_SIZE,
+	    TD_PROT_READ | TD_PROT_WRITE | B);
+	rc |= prot(0, 0, B);
+	return rc;
+}
+
+/*
+ * Ring 0, once the page allocator works: the image W^X (splitting its
+ * 2 MiB pages), then no-execute on everything else.  Order matters: the
+ * large page we run from loses its execute right only after its table
+ * gave it back to the text pages.
+ */
+void
+arch_mmu_init(void)
+{
+	uintptr_t a;
+	int i;
+
+	if (rdmsr(MSR_EFER) & EFER_NXE)
+		nx_bit = PTE_NX;
+	if (arch_image_protect(arch_mmu_protect) != 0)
+		td_panic("W^X: no page for the image's page tables");
+	/* below the image: BIOS area, boot info; page 0 stays unmapped */
+	for (a = TD_PAGE_SIZE; a < (uintptr_t)_image_start; a += TD_PAGE_SIZE)
+		if (boot_pt0[a >> 12] & PTE_P)
+			boot_pt0[a >> 12] |= nx_bit;
+	for (i = 0; i < 2048; i++)
+		if (boot_pd[i] & PTE_PS)
+			boot_pd[i] |= nx_bit;
+	flush_all();
+}
+
+/* For the boot report: "nx" or "no-nx". */
+int
+arch_mmu_has_nx(void)
+{
+	return nx_bit != 0;
+}
