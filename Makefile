@@ -127,7 +127,7 @@ TOOLCHAIN := $(BUILD)/musl/lib/libc.a $(BUILD)/lib/libos.a \
 	$(BUILD)/lib/tandem/image.lds $(BUILD)/lib/tandem/bake.sh \
 	$(patsubst configs/%,$(BUILD)/lib/tandem/configs/%,$(wildcard configs/*.conf))
 
-$(BUILD)/gen/sysnames.h: libos/gensysnames.sh
+$(BUILD)/gen/sysnames.h: libos/gensysnames.sh $(LOSRC)
 	@mkdir -p $(dir $@); libos/gensysnames.sh $@
 $(BUILD)/lo/libos/%.c.o: libos/%.c $(BUILD)/gen/sysnames.h | deps-ok
 	@mkdir -p $(dir $@); echo "  CC      $<"

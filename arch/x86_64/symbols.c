@@ -7,12 +7,22 @@
 #include <tandem/arch.h>
 #include <tandem/core.h>
 
-/* sorted addresses (images live below 4 GiB) and name offsets into
- * td_symtab_str, as tools/mksyms.sh writes them */
+/* sorted addresses (images live below 4 GiB) and, in the same order,
+ * the names one after the other, as tools/mksyms.sh writes them */
 extern const uint64_t td_symtab_n;
 extern const uint32_t td_symtab_addr[];
-extern const uint32_t td_symtab_name[];
 extern const char td_symtab_str[];
+
+static const char *
+symname(uint64_t i)
+{
+	const char *p = td_symtab_str;
+
+	while (i-- > 0)
+		while (*p++ != '\0')
+			;
+	return p;
+}
 extern char _image_start[], _etext[];
 extern char boot_stack[], boot_stack_top[];
 
@@ -33,7 +43,7 @@ arch_symbolize(uint64_t addr, uint64_t *offp)
 			hi = mid;
 	}
 	*offp = addr - td_symtab_addr[lo];
-	return td_symtab_str + td_symtab_name[lo];
+	return symname(lo);
 }
 
 /* A frame pointer is followed only while it points into mapped memory

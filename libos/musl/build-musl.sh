@@ -23,8 +23,9 @@ cp -a "$src/." "$work/"
 cp -a "$here/overlay/." "$work/"
 # The images run every thread's code on stacks that interrupts share
 # (no IST), so no red zone; non-PIC objects for the low 2 GiB; the
-# kernel's CET setting.
-cflags="-O2 -g -mno-red-zone -fno-pic -fno-pie -fcf-protection=none"
+# kernel's CET setting.  No -O: musl's configure chooses (-Os, and -O2
+# for its hot directories: malloc, string, internal).
+cflags="-g -mno-red-zone -fno-pic -fno-pie -fcf-protection=none"
 echo "  MUSL    $(basename "$src") + overlay -> $out" >&2
 (cd "$work" && ./configure --prefix="$out" --disable-shared \
     CC=gcc AR=ar RANLIB=ranlib CFLAGS="$cflags" > configure.log 2>&1) || {
