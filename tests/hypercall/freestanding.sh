@@ -57,8 +57,12 @@ printf 'APP-DISK-MARKER\n' > "$appdisk"; truncate -s 1M "$appdisk"
 expect_app() {	# expect_app LABEL STATUS EXPECTED-OUTPUT CMD...
 	local label=$1 st=$2 want=$3 got rc
 	shift 3
-	got=$("$@" 2> "$B/app-$label.err")
+	# app mode puts Tandem's console on stderr and prints no exit line
+	# (the status says it): compare the console wherever it went, with
+	# the platform's own diagnostics ("posix: ...") set aside
+	"$@" > "$B/app-$label.out" 2> "$B/app-$label.err"
 	rc=$?
+	got=$(cat "$B/app-$label.out" "$B/app-$label.err" | grep -v '^posix: ')
 	if [ $rc -eq "$st" ] && [ "$got" = "$want" ]; then
 		ok
 	else
@@ -74,17 +78,14 @@ export APPTEST_ENV="e f"
 unset TANDEM_POSIX
 expect_app linked 3 "$(argv_out "$A1")
 param APPTEST=<(none)>
-blk0: none
-tandem: exit 3" "$A1" 'a b' APPTEST=1 -- x
+blk0: none" "$A1" 'a b' APPTEST=1 -- x
 expect_app env 3 "$(argv_out "$A")
 param APPTEST=<p q>
-blk0: 2048 sectors, error 0, <APP-DISK-MARKER>
-tandem: exit 3" env TANDEM_POSIX="--disk blk0=$appdisk,ro APPTEST=\"p q\"" \
+blk0: 2048 sectors, error 0, <APP-DISK-MARKER>" env TANDEM_POSIX="--disk blk0=$appdisk,ro APPTEST=\"p q\"" \
     "$A" 'a b' APPTEST=1 -- x
 expect_app empty 3 "$(argv_out "$A1")
 param APPTEST=<(none)>
-blk0: none
-tandem: exit 3" env TANDEM_POSIX= "$A1" 'a b' APPTEST=1 -- x
+blk0: none" env TANDEM_POSIX= "$A1" 'a b' APPTEST=1 -- x
 # without either, the same words are tool-mode words: parameters first
 expect_app tool 3 "argc=2
 argv[0]=<app>
@@ -94,7 +95,7 @@ param APPTEST=<v w>
 blk0: 2048 sectors, error 0, <APP-DISK-MARKER>
 tandem: exit 3" "$A" --disk "blk0=$appdisk" "APPTEST=v w" -- "y z"
 # bad device words: a message and status 2, never a crash
-expect_app baddisk 2 "tandem: exit 2" env TANDEM_POSIX="--disk blk0=$B/none" \
+expect_app baddisk 2 "" env TANDEM_POSIX="--disk blk0=$B/none" \
     "$A" x
 grep -q "blk0=$B/none: No such file or directory" "$B/app-baddisk.err" &&
     ok || bad "app mode: no message for a missing disk file"
@@ -111,10 +112,9 @@ if [ -w /dev/net/tun ]; then
 argv[0]=<$A1>
 param APPTEST=<(none)>
 blk0: none
-net0: mtu 1500, local unicast mac
-tandem: exit 3" env -u APPTEST_ENV TANDEM_POSIX="--net tap:tdpx$$" "$A1"
+net0: mtu 1500, local unicast mac" env -u APPTEST_ENV TANDEM_POSIX="--net tap:tdpx$$" "$A1"
 else
 	echo "app mode tap: no writable /dev/net/tun, skipped"
 fi
-expect_app badnet 2 "tandem: exit 2" env TANDEM_POSIX="--net eth0" "$A1"
+expect_app badnet 2 "" env TANDEM_POSIX="--net eth0" "$A1"
 unset APPTEST_ENV
