@@ -47,7 +47,7 @@ XENTESTS := pvcheck xencheck	# test images of tests/xen/, see below
 .PHONY: all deps check demo demo-xen clean unit boot xen-check posix-check bench net-check fs-check
 .SECONDARY:
 all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) $(NETIMGS) \
-	toolchain $(patsubst %,$(BUILD)/img/lo-%.img,$(LOPROGS)) \
+	toolchain $(BUILD)/lib/libosfs.a $(patsubst %,$(BUILD)/img/lo-%.img,$(LOPROGS)) \
 	$(patsubst %,$(BUILD)/img/%.img,$(XENTESTS)) $(BUILD)/bin/tandem \
 	$(BUILD)/bin/tandem-libvirt
 
@@ -239,6 +239,22 @@ $(BUILD)/img/hd-%.img: $(BUILD)/hd-progs/% $(TOOLCHAIN)
 	@echo "  BAKE    $@"
 	@$(BUILD)/lib/tandem/bake.sh $< -o $@
 
+# ---- libos/fs: ext2/3/4 on libext2fs (Debian's e2fsprogs, built with
+# tandem-cc by libos/fs/build-ext2fs.sh) for images of config `fs` -----
+EXT2T	:= $(BUILD)/ext2fs-tandem
+FSSRC	:= $(wildcard libos/fs/*.c)
+FSOBJ	:= $(patsubst %,$(BUILD)/fs/%.o,$(FSSRC))
+$(EXT2T)/lib/libext2fs.a: libos/fs/build-ext2fs.sh | toolchain
+	@echo "  EXT2FS  $@ (tandem-cc)"
+	@libos/fs/build-ext2fs.sh $(abspath $(BUILD))/bin/tandem-cc $(EXT2T) -O2 -g
+$(BUILD)/fs/%.c.o: %.c $(EXT2T)/lib/libext2fs.a
+	@mkdir -p $(dir $@); echo "  TDCC    $<"
+	@$(BUILD)/bin/tandem-cc -O2 -g -Wall -Iinclude -I$(EXT2T)/include \
+	    -MMD -MP -c $< -o $@
+$(BUILD)/lib/libosfs.a: $(FSOBJ)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"; rm -f $@; $(AR) rcs $@ $^
+
 # ---- launcher ------------------------------------------------------
 TANDEM_SH := tools/tandem-xen.sh tools/tandem-qemu.sh tools/tandem-image.sh \
 	     tools/tandem-config.sh
@@ -285,4 +301,4 @@ bench: all
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/k $(BUILD)/a $(BUILD)/lo $(BUILD)/px $(BUILD)/net -name '*.d' -type f 2>/dev/null)
+-include $(shell find $(BUILD)/k $(BUILD)/a $(BUILD)/lo $(BUILD)/px $(BUILD)/net $(BUILD)/fs -name '*.d' -type f 2>/dev/null)

@@ -62,6 +62,13 @@ struct lo_initent {
 	    __attribute__((section("link_set_libos_init"), used)) =	\
 	    &__lo_ie_##fn
 
+/* Late hooks run once the C library is up (TLS, errno, malloc), before
+ * the app's own constructors: for plug-ins built with tandem-cc (ext4 on
+ * libext2fs uses musl and the stack protector's TLS canary). */
+#define LO_LATE(fn)							\
+	static void (*const __lo_le_##fn)(void)				\
+	    __attribute__((section("link_set_libos_late"), used)) = fn
+
 /* ---- threads: libos's per-thread state, behind rumpuser_curlwp() --- */
 struct lo_thread {
 	int		 tid;
@@ -144,6 +151,8 @@ void	lo_fd_closeall(void);
 
 /* hostfs.c: posix app mode only; linked into posix programs alone */
 extern const struct lo_fstype lo_hostfs __attribute__((weak));
+/* libos/fs (ext2/3/4): linked with the `fs` component only */
+extern const struct lo_fstype e4_fstype __attribute__((weak));
 
 /* ---- readiness (pipe.c, poll.c, epoll.c, eventfd.c, timerfd.c) ----- */
 /* A cursor over an app's iovec (validated by fd.c): get copies from the

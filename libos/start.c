@@ -65,6 +65,23 @@ run_inits(void)
 	}
 }
 
+extern void (*const __start_link_set_libos_late[])(void)
+    __attribute__((weak));
+extern void (*const __stop_link_set_libos_late[])(void)
+    __attribute__((weak));
+
+/* musl runs constructors in priority order after its own set-up; 101
+ * is the first a program may use, so these precede the app's. */
+static void __attribute__((constructor(101)))
+run_late(void)
+{
+	void (*const *fn)(void);
+
+	for (fn = __start_link_set_libos_late; fn < __stop_link_set_libos_late;
+	    fn++)
+		(*fn)();
+}
+
 /* ---- the manifest ---------------------------------------------------- */
 
 /* Calls fn(value, len) for every line "key=value" of the manifest. */

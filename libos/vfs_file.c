@@ -353,6 +353,8 @@ vfs_init(void)
 	lo_fstype_register(&vfs_devfs);
 	if (&lo_hostfs != NULL)
 		lo_fstype_register(&lo_hostfs);
+	if (&e4_fstype != NULL)		/* config fs: libos/fs */
+		lo_fstype_register(&e4_fstype);
 	if (td_plat.host_syscall != NULL && &lo_hostfs != NULL) {
 		vfs_init_host();
 		return;
@@ -433,4 +435,4 @@ vfs_mount_words(void)
 		if (strcmp(k, "mount") == 0)
 			mount_word(v, strlen(v));
 }
-LO_INIT(50, vfs_mount_words);
+LO_LATE(vfs_mount_words);	/* ext4 needs the C library up */
