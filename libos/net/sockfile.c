@@ -14,6 +14,7 @@
 #include "lx.h"
 #include "net.h"
 #include "sock.h"
+#include <tandem/platform.h>
 
 struct sfile {
 	struct lsock	*s;
@@ -659,7 +660,13 @@ LO_SYSCALL(getsockopt, sys_getsockopt);
 static void
 net_up(void)
 {
-	int rv = lnet_init();
+	int rv;
+
+	/* a tandem-cc program run on Linux (posix app mode) stays quiet
+	 * unless it uses sockets: the first INET socket starts the stack */
+	if (td_plat.host_stdio != NULL)
+		return;
+	rv = lnet_init();
 
 	if (rv < 0) {
 		lo_printf("tandem: libos: network configuration failed\n");

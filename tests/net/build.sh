@@ -18,7 +18,7 @@ net_posix_build() {
 	mkdir -p "$od"
 	libos/net/build-lwip.sh "$lw" "$od/liblwip.a" "$od/lwip" $cf $fl \
 	    -ffreestanding || return 1
-	for f in libos/net/*.c; do
+	for f in $(ls libos/net/*.c | grep -v sockfile.c); do	# sockfile.c: libos glue
 		o=$od/$(echo "$f" | tr / _).o
 		gcc $cf $fl -ffreestanding -Ilibos/net -Ilibos/net/libc \
 		    -I"$lw/src/include" -c "$f" -o "$o" || return 1
@@ -30,7 +30,8 @@ net_posix_build() {
 		    return 1
 		objs="$objs $o"
 	done
-	for f in hypercall/*.c platform/posix/*.c arch/x86_64/irq.c; do
+	for f in hypercall/*.c $(ls platform/posix/*.c | grep -v appmode.c) \
+	    arch/x86_64/irq.c; do	# appmode.c would make it an app-mode program
 		o=$od/$(echo "$f" | tr / _).o
 		gcc $cf $fl -c "$f" -o "$o" || return 1
 		objs="$objs $o"

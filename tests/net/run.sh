@@ -171,7 +171,7 @@ else
 	trap cleanup EXIT
 	if guest_start posix-static "$NE" --net tap:tap0 ip=192.0.2.2/24 \
 	    ip6=2001:db8::2/64 selftest=0; then
-		expect_line "posix: address from ip=" "$LOG" '^net: virt0 inet 192.0.2.2/24 .*inet6 2001:DB8::2'
+		expect_line "posix: address from ip=" "$LOG" '^tandem: net: virt0 inet 192.0.2.2/24 .*inet6 2001:DB8::2'
 		suite posix 192.0.2.2 2001:db8::2 full
 		guest_quit posix 192.0.2.2
 		expect_no_line "posix: no sanitizer report" "$T/posix-static.err" 'ERROR: AddressSanitizer|runtime error'
@@ -192,9 +192,9 @@ else
 		DPID=$!
 		sleep 0.5
 		if guest_start posix-dhcp "$NE" --net tap:tap0 selftest=0 net_wait=20; then
-			expect_line "posix dhcp: lease + gateway" "$LOG" '^net: virt0 inet 192\.0\.2\.5[0-9]/24 gw 192\.0\.2\.1'
-			expect_line "posix dhcp: dns server" "$LOG" '^net: dns 192\.0\.2\.1$'
-			a=$(sed -n 's/^net: virt0 inet \(192\.0\.2\.5[0-9]\)\/.*/\1/p' "$LOG")
+			expect_line "posix dhcp: lease + gateway" "$LOG" '^tandem: net: virt0 inet 192\.0\.2\.5[0-9]/24 gw 192\.0\.2\.1'
+			expect_line "posix dhcp: dns server" "$LOG" '^tandem: net: dns 192\.0\.2\.1$'
+			a=$(sed -n 's/^tandem: net: virt0 inet \(192\.0\.2\.5[0-9]\)\/.*/\1/p' "$LOG")
 			if [ -n "$a" ]; then
 				pingck "posix dhcp: ping the leased address" "$a"
 				# SLAAC: the router advertisement comes after start
@@ -252,8 +252,8 @@ if [ -r "$IMG" ]; then
 	boot qemu-user-dhcp pc "$IMG" selftest=only net_wait=20
 	BOOT_OPTS=()
 	expect_rc "qemu user net: selftest after DHCP, exit 0" 0
-	expect_line "qemu user net: DHCP lease from slirp" "$LOG" '^net: virt0 inet 10\.0\.2\.15/24 gw 10\.0\.2\.2'
-	expect_line "qemu user net: DNS server from DHCP" "$LOG" '^net: dns 10\.0\.2\.3$'
+	expect_line "qemu user net: DHCP lease from slirp" "$LOG" '^tandem: net: virt0 inet 10\.0\.2\.15/24 gw 10\.0\.2\.2'
+	expect_line "qemu user net: DNS server from DHCP" "$LOG" '^tandem: net: dns 10\.0\.2\.3$'
 fi
 
 # ---- 3. fuzzer ------------------------------------------------------------------

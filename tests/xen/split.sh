@@ -327,7 +327,7 @@ split_checks() {
 	expect_line "$p 250 pings from dom0, 0 lost" "$LOG" '^hook: sent 250 received 250 lost 0 corrupt 0'
 	expect_line "$p second vif" "$LOG" '^netfront: net1: 00:16:3e:54:00:11'
 	expect_job "$p netecho (lwIP on netfront) exits 0" "echo-$ty" 0
-	expect_line "$p netecho: address" "$LOG" '^net: virt0 inet 192\.0\.2\.2/24'
+	expect_line "$p netecho: address" "$LOG" '^tandem: net: virt0 inet 192\.0\.2\.2/24'
 	expect_line "$p netecho: 20 pings from dom0" "$LOG" '^hook: sent 20 received 20 lost 0'
 	expect_line "$p netecho: 2 MB TCP echo from dom0" "$LOG" '^hook: tcpecho: 2000000 bytes echoed intact'
 	expect_job "$p l2echo exits 0" "l2-$ty" 0
