@@ -1,8 +1,5 @@
 /* ev_pipe_sigpipe: SIGPIPE's default action ends the program. */
 /* STATUS: 141 */
-/* MACHINES: pc microvm */
-/* (not posix: there "tandem: killed by signal 13" goes to the stderr
- * the suite compares; booted, it is a console line set aside) */
 #include <stdio.h>
 #include <unistd.h>
 

@@ -1,9 +1,7 @@
 /* ev_thr_wake: threads blocked in read, poll, epoll_wait and an
  * eventfd read are woken by another thread's write; a blocking write
  * larger than the pipe completes while a thread drains it; a signal
- * sent to a thread blocked in epoll_wait ends it with EINTR.
- * PENDING: needs clone/futex (pthreads), the threads helper's work;
- * move to tests/libos/progs/ when they land. */
+ * sent to a thread blocked in epoll_wait ends it with EINTR. */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
