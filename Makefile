@@ -48,6 +48,7 @@ XENTESTS := pvcheck xencheck	# test images of tests/xen/, see below
 .SECONDARY:
 all: deps-ok $(BUILD)/lib/libtandem.a $(BUILD)/lib/libtdcrt.a $(IMGS) $(NETIMGS) \
 	toolchain $(BUILD)/lib/libosfs.a $(patsubst %,$(BUILD)/img/lo-%.img,$(LOPROGS)) \
+	$(APPLIANCES) \
 	$(patsubst %,$(BUILD)/img/%.img,$(XENTESTS)) $(BUILD)/bin/tandem \
 	$(BUILD)/bin/tandem-libvirt
 
@@ -255,6 +256,17 @@ $(BUILD)/lib/libosfs.a: $(FSOBJ)
 	@mkdir -p $(dir $@)
 	@echo "  AR      $@"; rm -f $@; $(AR) rcs $@ $^
 
+# ---- the appliances: nginx and redis from Debian's source packages,
+# built with their own build systems and tandem-cc (apps/*/build.sh
+# caches the build; the bake always runs) ----
+APPLIANCES := $(BUILD)/img/nginx.img $(BUILD)/img/redis.img
+$(BUILD)/img/nginx.img: apps/nginx/build.sh $(shell find apps/nginx/root) \
+		$(TOOLCHAIN) $(BUILD)/lib/libtandem.a
+	@apps/nginx/build.sh $(BUILD)
+$(BUILD)/img/redis.img: apps/redis/build.sh $(shell find apps/redis/root) \
+		$(TOOLCHAIN) $(BUILD)/lib/libosfs.a $(BUILD)/lib/libtandem.a
+	@apps/redis/build.sh $(BUILD)
+
 # ---- launcher ------------------------------------------------------
 TANDEM_SH := tools/tandem-xen.sh tools/tandem-qemu.sh tools/tandem-image.sh \
 	     tools/tandem-config.sh
@@ -281,12 +293,7 @@ fs-check: deps-ok
 	tests/fs/run.sh $(BUILD)
 
 demo: all
-	@echo "== hello.img: $$(stat -c %s $(BUILD)/img/hello.img) bytes, sha256 $$(sha256sum $(BUILD)/img/hello.img | cut -c1-16)..."
-	@echo "== QEMU TCG, -M pc (tandem run tcg)"
-	@$(BUILD)/bin/tandem run tcg $(BUILD)/img/hello.img -- 0
-	@echo "== the same image on -M microvm, exit status 7"
-	@$(BUILD)/bin/tandem run tcg $(BUILD)/img/hello.img --machine microvm -- 7; \
-	    echo "== status: $$?  (try: make demo-xen -- the same image as Xen PV and PVH)"
+	@apps/nginx/demo.sh $(BUILD)
 
 # The same image as Xen PV and PVH guests (Xen-in-QEMU here; ~1 min, and
 # the first time it fetches Xen and a dom0 kernel from the Debian archive).

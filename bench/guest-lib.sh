@@ -45,7 +45,7 @@ shape() {
 		case $w in
 		-kernel|-append|-initrd) skip=$w; continue ;;
 		esac
-		out+=("$(sed 's/file=[^,]*/file=…/' <<<"$w")")
+		out+=("$(sed 's/file=[^,]*/file=…/; s/unix:[^,]*/unix:…/' <<<"$w")")
 	done
 	echo "${out[*]}"
 }

@@ -23,6 +23,9 @@ pkgs=(
 	# busybox-static for reference, flock/losetup copied into dom0)
 	cpio kmod busybox-static xz-utils zstd gzip dpkg apt libc-bin mount
 	coreutils bash
+	# appliance tests and demo (tests/apps, make demo): HTTP and redis
+	# clients and load generators
+	curl wrk redis-tools
 	# network tests (tests/net): namespaces, ping, a DHCP server
 	iproute2 iputils-ping dnsmasq-base
 	# launcher: image checks (readelf, objcopy are binutils), port checks,

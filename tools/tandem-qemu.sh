@@ -98,15 +98,52 @@ gdb_hint() {
 	say "  gdb $(readlink -f "$dbg") -ex 'target remote 127.0.0.1:$gdbport'"
 }
 
+# powerdown_watch TIMEOUT GRACE: presses the ACPI power button (QEMU's
+# system_powerdown) once the console shows $shutafter, and when TIMEOUT
+# seconds are up (then marks the run timed out; QEMU gets GRACE more
+# seconds to stop gracefully before it is killed).
+powerdown_watch() {
+	local end=$(( $(date +%s) + $1 )) sent=
+	while sleep 0.2; do
+		[ -e "$work/qrc" ] && return 0
+		if [ -n "${shutafter:-}" ] && [ -z "$sent" ] &&
+		    grep -qF -- "$shutafter" "$work/console" 2>/dev/null; then
+			monitor_cmd system_powerdown
+			sent=1
+		fi
+		if [ "$(date +%s)" -ge "$end" ]; then
+			: > "$work/timedout"
+			monitor_cmd system_powerdown
+			return 0
+		fi
+	done
+}
+
+# monitor_cmd CMD: one command to the QEMU monitor of this run.
+monitor_cmd() {
+	python3 - "$work/mon" "$1" <<'PY' >/dev/null 2>&1
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(2)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\n")
+time.sleep(0.2)
+PY
+}
+
 # run_qemu ACCEL: boots $image with the globals set by parse_run; console
 # to stdout (unless quiet=1).  Returns the status, sets verdict to ok,
 # timeout or fail.
 run_qemu() {
-	local accel=$1 q=() qrc t0 pipe
+	local accel=$1 q=() qrc t0 pipe grace
 	qemu_argv "$accel"
-	q=("${TANDEM_QEMU:-qemu-system-x86_64}" "${qv[@]}")
-	[ -n "$showcfg" ] && say "qemu: $(printf '%q ' "${q[@]}")"
 	mkwork
+	# a monitor for the ACPI power button (graceful stop: the app gets
+	# SIGTERM) at --shutdown-after TEXT and when the time is up
+	q=("${TANDEM_QEMU:-qemu-system-x86_64}" "${qv[@]}"
+	    -monitor "unix:$work/mon,server=on,wait=off")
+	[ -n "$showcfg" ] && say "qemu: $(printf '%q ' "${q[@]}")"
+	grace=$(( timeout / 4 < 5 ? timeout / 4 : 5 ))
 	qpidf=$work/qpid
 	rm -f "$work/qpid" "$work/qrc" "$work/silent" "$work/console"
 	: > "$work/console"
@@ -126,10 +163,13 @@ run_qemu() {
 		wdog=$!
 	fi
 	[ -n "$gdbport" ] && gdb_hint
+	powerdown_watch "$timeout" "$grace" &
+	pwatch=$!
 	# In the background and waited for: a signal's trap (Ctrl-C) runs at
 	# once instead of after the pipeline.
 	{
-		timeout -k 2 "$timeout" "${q[@]}" </dev/null 2>"$work/qemu.err" &
+		timeout -k 2 "$((timeout + grace))" "${q[@]}" </dev/null \
+		    2>"$work/qemu.err" &
 		echo $! > "$work/qpid"
 		wait $!
 		echo $? > "$work/qrc"
@@ -138,6 +178,7 @@ run_qemu() {
 	pipe=$!
 	wait "$pipe"
 	[ -n "${wdog:-}" ] && { kill "$wdog" 2>/dev/null; wait "$wdog" 2>/dev/null; wdog=; }
+	kill "$pwatch" 2>/dev/null; wait "$pwatch" 2>/dev/null
 	qrc=$(cat "$work/qrc" 2>/dev/null || echo 255)
 	result_of "$work/console"
 	grep -v -e "host doesn.t support requested feature" -e "terminating on signal" "$work/qemu.err" |
@@ -150,6 +191,11 @@ run_qemu() {
 		[ -z "$kvm_why" ] && kvm_why=$(grep -m1 -iE 'kvm|emulation' "$work/qemu.err")
 		say "KVM unusable here: $kvm_why"
 		return 125
+	fi
+	if [ -e "$work/timedout" ]; then
+		say "timeout after ${timeout} s: the guest was asked to stop (ACPI power button), status $res${resn:+ $resn}"
+		verdict=timeout
+		return 124
 	fi
 	if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 		say "timeout: no result after ${timeout} s (QEMU killed)"
