@@ -32,10 +32,12 @@ mknod "$R/dev/null" c 1 3
 (cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip) > "$W/initrd.img"
 
 run() {	# run NAME LAUNCHER-ARGS...
+	local name=$1
+	shift
 	"$B/bin/tandem" run tcg "$@" --icount --machine "$M" --mem "$MEM" \
-	    --timeout 300 --show-cfg > "$W/$1.log" 2> "$W/$1.err"
+	    --timeout 300 --show-cfg > "$W/$name.log" 2> "$W/$name.err"
 }
-run tandem "$W/syscall_bench.img"
+run tandem "$W/syscall_bench.img" -- --	# an -append, as the Linux guest has
 
 "$B/bin/tandem" run tcg "$LX/vmlinuz" --icount --machine "$M" --mem "$MEM" \
     --timeout 300 --show-cfg --qemu -initrd --qemu "$W/initrd.img" \

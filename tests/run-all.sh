@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 B=${1:-build}
-tiers=(tests/unit/run.sh tests/hypercall/run.sh tests/fs/run.sh tests/boot/run.sh tests/libos/run.sh tests/libos/harden.sh tests/virtio/run.sh tests/net/run.sh tests/deploy/run.sh tests/xen/run.sh)
+tiers=(tests/unit/run.sh tests/hypercall/run.sh tests/fs/run.sh tests/boot/run.sh tests/libos/run.sh tests/libos/harden.sh tests/virtio/run.sh tests/net/run.sh tests/apps/run.sh tests/deploy/run.sh tests/xen/run.sh)
 tp=0; tf=0; bad=()
 for t in "${tiers[@]}"; do
 	[ -x "$t" ] || { echo "== $t: missing"; bad+=("$t"); tf=$((tf + 1)); continue; }
