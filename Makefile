@@ -42,6 +42,7 @@ APPS	:= hello stress panic hypercall-test hypercall-bench blkcheck pingd
 IMGS	:= $(patsubst %,$(BUILD)/img/%.img,$(APPS))
 LOPROGS	:= $(patsubst tests/libos/progs/%.c,%,$(wildcard tests/libos/progs/*.c))
 NETIMGS	:= $(BUILD)/img/netecho.img	# apps with libos/net, see below
+APPLIANCES := $(BUILD)/img/nginx.img $(BUILD)/img/redis.img
 XENTESTS := pvcheck xencheck	# test images of tests/xen/, see below
 
 .PHONY: all deps check demo demo-xen clean unit boot xen-check posix-check bench net-check fs-check
@@ -259,7 +260,6 @@ $(BUILD)/lib/libosfs.a: $(FSOBJ)
 # ---- the appliances: nginx and redis from Debian's source packages,
 # built with their own build systems and tandem-cc (apps/*/build.sh
 # caches the build; the bake always runs) ----
-APPLIANCES := $(BUILD)/img/nginx.img $(BUILD)/img/redis.img
 $(BUILD)/img/nginx.img: apps/nginx/build.sh $(shell find apps/nginx/root) \
 		$(TOOLCHAIN) $(BUILD)/lib/libtandem.a
 	@apps/nginx/build.sh $(BUILD)
