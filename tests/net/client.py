@@ -232,16 +232,19 @@ def hog(host, n):
         s.setblocking(False)
         s.connect_ex((host, PORT))
         ss.append(s)
+    # keep pushing until the guest stops taking data for a second; a slow
+    # (TCG) guest may still be finishing handshakes during the first rounds
     t0 = time.time()
-    while time.time() - t0 < 20:
+    total = idle = 0
+    while time.time() - t0 < 30 and idle < 20:
         moved = 0
         for s in ss:
             try:
                 moved += s.send(junk)
             except OSError:
                 pass
-        if not moved:
-            break
+        total += moved
+        idle = idle + 1 if total and not moved else 0
         time.sleep(0.05)
     st = stats(host)
     # the stack stayed within its budget and refused what did not fit

@@ -18,6 +18,7 @@
  *   xnet tcpsay IP PORT TEXT one line to a TCP server, prints the reply line
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -175,20 +176,33 @@ static int
 tcp_to(const char *ip, int port)
 {
 	struct sockaddr_in sa;
-	int s;
+	int s, err, tries;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1 ||
-	    (s = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+	if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1)
 		return -1;
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		perror("connect");
+	/*
+	 * dom0's neighbour entry for the guest may be re-probed here (it
+	 * went stale while the pings ran); under TCG its three probes can
+	 * all go unanswered while the nested guest is descheduled, which
+	 * connect reports as EHOSTUNREACH: try again a few times.
+	 */
+	for (tries = 0; ; tries++) {
+		if ((s = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+			return -1;
+		if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			return s;
+		err = errno;
 		close(s);
-		return -1;
+		if (err != EHOSTUNREACH || tries == 4) {
+			errno = err;
+			perror("connect");
+			return -1;
+		}
+		sleep(1);
 	}
-	return s;
 }
 
 static int
