@@ -39,9 +39,20 @@ struct e4_mount {
 	dgrp_t			 ngroups;
 	void	(*old_stats)(ext2_filsys, blk64_t, int);
 	void	(*old_range)(ext2_filsys, blk64_t, blk_t, int);
+	/* ext4_io.c: a held write failed when an op ended; the next
+	 * fsync reports it */
+	int			 werr;
 };
 
 extern io_manager e4_io_manager;
+
+/* ext4_io.c */
+/* Ends an op: sends the writes held back (extent blocks last, root
+ * first); the first error. */
+errcode_t e4io_commit(io_channel);
+/* libext2fs allocated (inuse > 0) or freed len bytes at off: a fresh
+ * block may go to the device before the op ends. */
+void	e4io_alloc(io_channel, uint64_t off, uint64_t len, int inuse);
 extern const struct lo_vnops e4_vnops;
 
 /* ext4_vfs.c */

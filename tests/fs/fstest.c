@@ -9,7 +9,10 @@
  *   fstest mount [ro]    prints "mount: N" (0 or -errno) and unmounts
  *   fstest enospc        fill, delete, fill again: ENOSPC both times
  *   fstest append N      4 KiB records to /log, fsync after each,
- *                        "acked I" after each fsync (crash test)
+ *                        "acked I" after each fsync (crash test); every
+ *                        8th record also a block to /frag, so that /log
+ *                        gets one extent per 8 records and its extent
+ *                        tree leaves the inode (and splits leaves)
  *   fstest checklog N    records 0..N of /log intact
  *   fstest fsyncdie      writes the tree, fsyncs, exits without
  *                        unmounting: what fsync left must be consistent
@@ -235,33 +238,49 @@ record(unsigned char *buf, long i)
 }
 
 static int
+openc(struct lo_vnode *root, const char *name, struct lo_vnode **vn)
+{
+	int e;
+
+	e = root->ops->lookup(root, name, vn);
+	if (e == -ENOENT)
+		e = root->ops->create(root, name, 0644, vn);
+	return need(e, name);
+}
+
+static int
 cmd_append(struct lo_vnode *root, long n)
 {
 	unsigned char buf[REC];
-	struct lo_vnode *vn;
-	struct lo_attr a;
+	struct lo_vnode *vn, *fr;
+	struct lo_attr a, fa;
 	long i;
-	int e;
 
-	e = root->ops->lookup(root, "log", &vn);
-	if (e == -ENOENT)
-		e = root->ops->create(root, "log", 0644, &vn);
-	if (need(e, "open log") != 0)
-		return e;
+	if (openc(root, "log", &vn) != 0)
+		return 1;
+	if (openc(root, "frag", &fr) != 0) {
+		lo_vn_rele(vn);
+		return 1;
+	}
 	need(vn->ops->getattr(vn, &a), "getattr log");
+	need(fr->ops->getattr(fr, &fa), "getattr frag");
 	printf("append: from record %lld\n", (long long)(a.size / REC));
 	fflush(stdout);
 	for (i = a.size / REC; i < n; i++) {
 		record(buf, i);
 		if (vn->ops->write(vn, buf, REC, i * REC) != REC ||
-		    vn->ops->fsync(vn, 0) != 0) {
+		    (i % 8 == 7 && fr->ops->write(fr, buf, REC, fa.size) !=
+		    REC) || vn->ops->fsync(vn, 0) != 0) {
 			printf("BAD append %ld failed\n", i);
 			fu_bad++;
 			break;
 		}
+		if (i % 8 == 7)
+			fa.size += REC;
 		printf("acked %ld\n", i);
 		fflush(stdout);
 	}
+	lo_vn_rele(fr);
 	lo_vn_rele(vn);
 	return 0;
 }
