@@ -17,7 +17,7 @@ crash_test() {
 	# test; see docs/ext4.md for a crash found near a full disk)
 	mke2fs -q -F -t ext4 "$img" 256M > /dev/null 2>&1
 	for ((i = 0; i < n; i++)); do
-		"$FST" --disk "blk0=$img" append 1000000 > "$t/crash-$i.log" 2>&1 &
+		"$FST" --disk "blk0=$img" append 1000000 "$max" > "$t/crash-$i.log" 2>&1 &
 		pid=$!
 		# 50..850 ms: from mount time to deep into the stream
 		sleep "0.$(printf '%03d' $((50 + RANDOM % 800)))"
