@@ -15,7 +15,8 @@
  * reach the device in this order:
  *   1. blocks allocated by this op (data, new extent or directory
  *      blocks): nothing on the device points to them yet, so they go out
- *      at once (big writes need no memory here);
+ *      first; consecutive ones are gathered into one request of up to
+ *      1 MiB (libext2fs writes a file one block at a time);
  *   2. every other block (inode table, directory, bitmaps, descriptors,
  *      superblock), held and sent at commit in libext2fs's order, a
  *      rewrite of the block just written replacing it;
@@ -46,6 +47,7 @@
 #define HELD_BYTES	(4U << 20)	/* ... or bytes: an op that big
 					 * (rare) is committed in pieces */
 #define FRESH_MAX	32		/* ranges allocated by the op */
+#define RUN_MAX		(1U << 20)	/* bytes of fresh writes per request */
 
 struct held {
 	uint64_t	off;
@@ -67,6 +69,9 @@ struct e4_chan {
 	struct range	 fresh[FRESH_MAX];	/* bytes the op allocated */
 	int		 nfresh;
 	int		 freed;		/* the op freed blocks: none fresh */
+	char		*run;		/* fresh writes gathered into one */
+	uint64_t	 run_off;
+	size_t		 run_len;
 };
 
 static errcode_t commit(struct e4_chan *);
@@ -138,6 +143,7 @@ e4io_close(io_channel io)
 	err = commit(c);
 	rumpuser_close(c->fd);
 	free(c->held);
+	free(c->run);
 	free(c);
 	free(io->name);
 	free(io);
@@ -211,15 +217,57 @@ superseded(struct e4_chan *c, int i)
 	return 0;
 }
 
+/* Sends the gathered fresh writes. */
+static errcode_t
+run_flush(struct e4_chan *c)
+{
+	errcode_t err;
+
+	if (c->run_len == 0)
+		return 0;
+	err = raw(c, c->run_off, c->run_len, c->run, 1);
+	c->run_len = 0;
+	return err;
+}
+
+/* A fresh write joins the run when it extends or rewrites it. */
+static errcode_t
+run_add(struct e4_chan *c, uint64_t off, uint64_t len, const void *data)
+{
+	errcode_t err;
+
+	if (c->run_len != 0 && off >= c->run_off &&
+	    off + len <= c->run_off + c->run_len) {
+		memcpy(c->run + (off - c->run_off), data, len);
+		return 0;
+	}
+	if (c->run_len != 0 && off == c->run_off + c->run_len &&
+	    c->run_len + len <= RUN_MAX) {
+		memcpy(c->run + c->run_len, data, len);
+		c->run_len += len;
+		return 0;
+	}
+	if ((err = run_flush(c)) != 0)
+		return err;
+	if (len > RUN_MAX || (c->run == NULL &&
+	    (c->run = malloc(RUN_MAX)) == NULL))
+		return raw(c, off, len, (void *)(uintptr_t)data, 1);
+	memcpy(c->run, data, len);
+	c->run_off = off;
+	c->run_len = len;
+	return 0;
+}
+
 /* Sends the held writes (order: see the top of this file) and forgets
  * what the op allocated.  The first error is returned, the rest still
  * tried: the caller reports the error, the device keeps what it took. */
 static errcode_t
 commit(struct e4_chan *c)
 {
-	errcode_t err = 0, e;
+	errcode_t err, e;
 	int i, d, depth;
 
+	err = run_flush(c);
 	for (i = 0; i < c->nheld; i++) {
 		if (extent_depth(&c->held[i]) >= 0)
 			continue;
@@ -319,7 +367,7 @@ write_fresh(struct e4_chan *c, uint64_t off, uint64_t len, void *data)
 			    (size_t)(c->nheld - j) * sizeof(*c->held));
 			if ((err = commit(c)) != 0)
 				return err;
-			return raw(c, off, len, data, 1);
+			return run_add(c, off, len, data);
 		}
 		if (overlaps(&c->held[i], off, len)) {
 			c->heldbytes -= c->held[i].len;
@@ -329,13 +377,20 @@ write_fresh(struct e4_chan *c, uint64_t off, uint64_t len, void *data)
 		c->held[j++] = c->held[i];
 	}
 	c->nheld = j;
-	return raw(c, off, len, data, 1);
+	return run_add(c, off, len, data);
 }
 
 static errcode_t
 hold(struct e4_chan *c, uint64_t off, uint64_t len, const void *data)
 {
 	struct held *h = c->nheld > 0 ? &c->held[c->nheld - 1] : NULL, *n;
+	errcode_t err;
+
+	/* the run goes out before anything held: a later write of its
+	 * bytes must not be overtaken by it */
+	if (c->run_len != 0 && off < c->run_off + c->run_len &&
+	    c->run_off < off + len && (err = commit(c)) != 0)
+		return err;
 
 	if (h != NULL && h->off == off && h->len == len) {
 		memcpy(h->buf, data, len);	/* the same block again */
@@ -374,6 +429,9 @@ read_held(struct e4_chan *c, uint64_t off, uint64_t len, void *data)
 	errcode_t err;
 	int i;
 
+	if (c->run_len != 0 && off < c->run_off + c->run_len &&
+	    c->run_off < off + len && (err = run_flush(c)) != 0)
+		return err;
 	for (i = c->nheld - 1; i >= 0; i--) {
 		if (!overlaps(&c->held[i], off, len))
 			continue;

@@ -5,6 +5,7 @@
  * runs on the host (the reference for the manifest).
  *
  *   guest gen DIR        the tree of tests/fs/tree.py gen in DIR
+ *   guest gentiny DIR    tree.py gentiny's tree (for Xen guests)
  *   guest walk DIR       its "M ..." manifest as tree.py walk prints it,
  *                        "BAD ..." for content not following the rule
  *   guest append DIR N [A]  4 KiB records to DIR/log, fsync after each,
@@ -111,6 +112,38 @@ cmd_gen(const char *top)
 	snprintf(p, sizeof(p), "%s/x", top);
 	if (chmod(p, 0711) != 0)
 		problem("chmod", p);
+}
+
+static void
+cmd_gentiny(const char *top)
+{
+	static const struct { const char *dir, *name; long n; int mode; } f[] = {
+		{ "", "file0", 0, 0644 }, { "/x", "file1", 1, 0600 },
+		{ "/x/y", "file2", 4097, 0755 }, { "", "file3", 70000, 0644 },
+	};
+	char d[256], name[64], p[512];
+	int i;
+
+	snprintf(d, sizeof(d), "%s/x", top);
+	if (mkdir(d, 0755) != 0)
+		problem("mkdir", d);
+	snprintf(d, sizeof(d), "%s/x/y", top);
+	if (mkdir(d, 0755) != 0)
+		problem("mkdir", d);
+	for (i = 0; i < 4; i++) {
+		snprintf(d, sizeof(d), "%s%s", top, f[i].dir);
+		mkfile(d, f[i].name, f[i].n, f[i].mode);
+	}
+	snprintf(d, sizeof(d), "%s/big", top);
+	if (mkdir(d, 0755) != 0)
+		problem("mkdir", d);
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "name-%03d", i);
+		mkfile(d, name, i * 7L, 0644);
+	}
+	snprintf(p, sizeof(p), "%s/fastlink", top);
+	if (symlink("x/file1", p) != 0)
+		problem("symlink", p);
 }
 
 static int
@@ -289,6 +322,8 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(cmd, "gen"))
 		cmd_gen(argv[2]);
+	else if (!strcmp(cmd, "gentiny"))
+		cmd_gentiny(argv[2]);
 	else if (!strcmp(cmd, "walk"))
 		walk(argv[2], "");
 	else if (!strcmp(cmd, "append") && argc > 3)
@@ -296,7 +331,7 @@ main(int argc, char **argv)
 	else if (!strcmp(cmd, "checklog") && argc > 3)
 		cmd_checklog(argv[2], atol(argv[3]));
 	else {
-		printf("usage: guest gen|walk DIR | append|checklog DIR N\n");
+		printf("usage: guest gen|gentiny|walk DIR | append|checklog DIR N\n");
 		bad++;
 	}
 	if (bad == 0)
