@@ -55,6 +55,16 @@ errcode_t e4io_commit(io_channel);
 void	e4io_alloc(io_channel, uint64_t off, uint64_t len, int inuse);
 extern const struct lo_vnops e4_vnops;
 
+/* ext4_cache.c: single blocks read from the device (ext4_io.c) */
+struct e4_cache;
+struct e4_cache *e4c_new(void);		/* NULL: no cache, still works */
+void	e4c_free(struct e4_cache *);
+/* 1 and the bytes if the block at off (len bytes) is cached */
+int	e4c_get(struct e4_cache *, uint64_t off, size_t len, void *);
+void	e4c_put(struct e4_cache *, uint64_t off, size_t len, const void *);
+/* Before any write of [off, off + len): drops the blocks it touches. */
+void	e4c_forget(struct e4_cache *, uint64_t off, uint64_t len);
+
 /* ext4_vfs.c */
 int	e4_errno(errcode_t);		/* libext2fs code -> -errno */
 void	e4_lock(struct e4_mount *);

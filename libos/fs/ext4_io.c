@@ -6,7 +6,8 @@
  * give back the rump CPU while the device works); flush is
  * rumpuser_syncfd(WRITE|BARRIER|SYNC): everything written before is on
  * stable storage when it returns (a virtio-blk flush, a blkif
- * flush-cache, fdatasync on posix).
+ * flush-cache, fdatasync on posix).  Single-block reads go through a
+ * small cache (ext4_cache.c).
  *
  * Write order is what lets a crash (no journal is written) leave a state
  * from which e2fsck -fy keeps everything an fsync acknowledged.  The
@@ -69,6 +70,7 @@ struct e4_chan {
 	struct range	 fresh[FRESH_MAX];	/* bytes the op allocated */
 	int		 nfresh;
 	int		 freed;		/* the op freed blocks: none fresh */
+	struct e4_cache	*cache;		/* ext4_cache.c, may be NULL */
 	char		*run;		/* fresh writes gathered into one */
 	uint64_t	 run_off;
 	size_t		 run_len;
@@ -115,6 +117,7 @@ e4io_open(const char *name, int flags, io_channel *out)
 	}
 	c->fd = fd;
 	c->size = size;
+	c->cache = e4c_new();
 	io->magic = EXT2_ET_MAGIC_IO_CHANNEL;
 	io->manager = e4_io_manager;
 	io->block_size = 1024;
@@ -144,6 +147,7 @@ e4io_close(io_channel io)
 	rumpuser_close(c->fd);
 	free(c->held);
 	free(c->run);
+	e4c_free(c->cache);
 	free(c);
 	free(io->name);
 	free(io);
@@ -422,9 +426,11 @@ direct:
 }
 
 /* A read sees the held writes: an exact one is copied, a partial overlap
- * sends them all first. */
+ * sends them all first.  One block (count 1, not libext2fs's byte reads
+ * of the superblock) goes through the cache. */
 static errcode_t
-read_held(struct e4_chan *c, uint64_t off, uint64_t len, void *data)
+read_held(struct e4_chan *c, uint64_t off, uint64_t len, void *data,
+    int one)
 {
 	errcode_t err;
 	int i;
@@ -443,7 +449,13 @@ read_held(struct e4_chan *c, uint64_t off, uint64_t len, void *data)
 			return err;
 		break;
 	}
-	return raw(c, off, len, data, 0);
+	if (!one)
+		return raw(c, off, len, data, 0);
+	if (e4c_get(c->cache, off, len, data))
+		return 0;
+	if ((err = raw(c, off, len, data, 0)) == 0)
+		e4c_put(c->cache, off, len, data);
+	return err;
 }
 
 /* count > 0: blocks; count < 0: -count bytes (libext2fs's convention). */
@@ -461,7 +473,8 @@ xfer(io_channel io, unsigned long long blk, int count, void *data, int write)
 	if (blk > c->size / 512 || off + len > c->size || off + len < off)
 		return write ? EXT2_ET_SHORT_WRITE : EXT2_ET_SHORT_READ;
 	if (!write)
-		return read_held(c, off, len, data);
+		return read_held(c, off, len, data, count == 1);
+	e4c_forget(c->cache, off, len);
 	if (fresh(c, off, len))
 		return write_fresh(c, off, len, data);
 	return hold(c, off, len, data);

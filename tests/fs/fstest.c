@@ -14,6 +14,8 @@
  *                        gets one extent per 8 records and its extent
  *                        tree leaves the inode (and splits leaves)
  *   fstest checklog N    records 0..N of /log intact
+ *   fstest files N       N small files created, looked up, unlinked
+ *                        (bench/fs.sh's phase, to profile on the host)
  *   fstest fsyncdie      writes the tree, fsyncs, exits without
  *                        unmounting: what fsync left must be consistent
  *
@@ -320,6 +322,40 @@ cmd_checklog(struct lo_vnode *root, long n)
 	return 0;
 }
 
+/* bench/fs.sh's small-file phase, for profiling on the host */
+static void
+cmd_files(struct lo_vnode *root, long n)
+{
+	struct lo_vnode *d, *vn;
+	struct lo_attr a;
+	char name[32];
+	long i;
+
+	if (need(root->ops->mkdir(root, "files", 0755), "mkdir files") != 0 ||
+	    need(root->ops->lookup(root, "files", &d), "lookup files") != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "f%05ld", i);
+		if (need(d->ops->create(d, name, 0644, &vn), "create") != 0)
+			break;
+		need(vn->ops->write(vn, name, 6, 0) == 6 ? 0 : -EIO, "write");
+		lo_vn_rele(vn);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "f%05ld", i);
+		if (need(d->ops->lookup(d, name, &vn), "lookup") != 0)
+			break;
+		need(vn->ops->getattr(vn, &a), "getattr");
+		lo_vn_rele(vn);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "f%05ld", i);
+		need(d->ops->unlink(d, name), "unlink");
+	}
+	lo_vn_rele(d);
+	printf("files: %ld\n", n);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -359,6 +395,8 @@ main(int argc, char **argv)
 		cmd_enospc(root);
 	else if (!strcmp(cmd, "append") && argc > 2)
 		cmd_append(root, atol(argv[2]), argc > 3 ? atol(argv[3]) : -1);
+	else if (!strcmp(cmd, "files") && argc > 2)
+		cmd_files(root, atol(argv[2]));
 	else if (!strcmp(cmd, "checklog") && argc > 2)
 		cmd_checklog(root, atol(argv[2]));
 	else {
