@@ -11,6 +11,7 @@
 #   same shape: 4 KiB blocks, has_journal; Linux journals, Tandem writes
 #   without journalling, see docs/ext4.md) and the same QEMU command
 #   (`tandem run tcg`, -m $MEM, default 128; checked), TCG wall time.
+# FS_BENCH_APPENDS (500) and FS_BENCH_ONLY=append|seq|files (all) narrow it.
 # Prints a markdown table of rates and ratios (BUILD/bench/fs/results.md).
 # Nothing is asserted about speed; exit 1 if a guest run failed.
 set -uo pipefail
@@ -18,6 +19,7 @@ cd "$(dirname "$0")/.." || exit 2
 B=${1:-build}
 M=pc
 APPENDS=${FS_BENCH_APPENDS:-500}
+ONLY=${FS_BENCH_ONLY:-all}	# or append, seq, files: one phase
 D=$B/bench/fs
 . bench/guest-lib.sh
 [ -x "$B/bin/tandem-cc" ] || { echo "fs.sh: run make BUILD=$B first" >&2; exit 2; }
@@ -74,7 +76,7 @@ for m in \$(cat /lib/modules/ORDER); do insmod /lib/modules/\$m; done
 i=0
 while [ ! -b /dev/vda ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done
 rc=1
-mount -t ext4 /dev/vda /data && { /bin/fs_bench /data $APPENDS; rc=\$?; }
+mount -t ext4 /dev/vda /data && { /bin/fs_bench /data $APPENDS $ONLY; rc=\$?; }
 sync
 echo "tandem: exit \$rc"
 sleep 0.2
@@ -87,7 +89,7 @@ chmod 755 "$R/init"
 disk() { rm -f "$1"; mke2fs -q -F -t ext4 "$1" 512M > /dev/null 2>&1; }
 disk "$D/tandem-disk.img"
 "$B/bin/tandem" run tcg "$D/fs_bench.img" --machine "$M" --mem "$MEM" \
-    --timeout 900 --show-cfg --disk "$D/tandem-disk.img" -- /data "$APPENDS" \
+    --timeout 900 --show-cfg --disk "$D/tandem-disk.img" -- /data "$APPENDS" "$ONLY" \
     > "$D/tandem.log" 2> "$D/tandem.err" ||
     fail "tandem guest: status $?, see $D/tandem.log"
 disk "$D/linux-disk.img"
