@@ -288,8 +288,9 @@ unit: deps-ok
 
 net-check: all
 	tests/net/run.sh $(BUILD)
-# ext2/3/4 (libos/fs) on platform posix; FS_FUZZ_N=1000 for a quick run
-fs-check: deps-ok
+# ext2/3/4 (libos/fs) on platform posix and in QEMU guests (needs the
+# toolchain and libosfs.a); FS_FUZZ_N=1000 for a quick run
+fs-check: all
 	tests/fs/run.sh $(BUILD)
 
 demo: all

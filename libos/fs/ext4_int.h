@@ -39,10 +39,31 @@ struct e4_mount {
 	dgrp_t			 ngroups;
 	void	(*old_stats)(ext2_filsys, blk64_t, int);
 	void	(*old_range)(ext2_filsys, blk64_t, blk_t, int);
+	/* ext4_io.c: a held write failed when an op ended; the next
+	 * fsync reports it */
+	int			 werr;
 };
 
 extern io_manager e4_io_manager;
+
+/* ext4_io.c */
+/* Ends an op: sends the writes held back (extent blocks last, root
+ * first); the first error. */
+errcode_t e4io_commit(io_channel);
+/* libext2fs allocated (inuse > 0) or freed len bytes at off: a fresh
+ * block may go to the device before the op ends. */
+void	e4io_alloc(io_channel, uint64_t off, uint64_t len, int inuse);
 extern const struct lo_vnops e4_vnops;
+
+/* ext4_cache.c: single blocks read from the device (ext4_io.c) */
+struct e4_cache;
+struct e4_cache *e4c_new(void);		/* NULL: no cache, still works */
+void	e4c_free(struct e4_cache *);
+/* 1 and the bytes if the block at off (len bytes) is cached */
+int	e4c_get(struct e4_cache *, uint64_t off, size_t len, void *);
+void	e4c_put(struct e4_cache *, uint64_t off, size_t len, const void *);
+/* Before any write of [off, off + len): drops the blocks it touches. */
+void	e4c_forget(struct e4_cache *, uint64_t off, uint64_t len);
 
 /* ext4_vfs.c */
 int	e4_errno(errcode_t);		/* libext2fs code -> -errno */

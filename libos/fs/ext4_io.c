@@ -6,15 +6,33 @@
  * give back the rump CPU while the device works); flush is
  * rumpuser_syncfd(WRITE|BARRIER|SYNC): everything written before is on
  * stable storage when it returns (a virtio-blk flush, a blkif
- * flush-cache, fdatasync on posix).  No cache here: libext2fs keeps its
- * own inode cache, and write-through keeps the order of writes the order
- * libext2fs issued them in, which is what makes a crash leave a state
- * e2fsck can repair without losing what an fsync acknowledged (a new
- * extent leaf reaches the device before the inode that points to it).
- * One exception that keeps that order: the last block written is held
- * back, and a write of the very same block replaces it (libext2fs writes
- * an inode's table block several times per file write); anything else --
- * another write, a read of it, flush, close -- sends it first.
+ * flush-cache, fdatasync on posix).  Single-block reads go through a
+ * small cache (ext4_cache.c).
+ *
+ * Write order is what lets a crash (no journal is written) leave a state
+ * from which e2fsck -fy keeps everything an fsync acknowledged.  The
+ * writes of one file system operation (everything between two
+ * e4io_commit calls: ext4_vfs.c commits when an op drops the mount lock)
+ * reach the device in this order:
+ *   1. blocks allocated by this op (data, new extent or directory
+ *      blocks): nothing on the device points to them yet, so they go out
+ *      first; consecutive ones are gathered into one request of up to
+ *      1 MiB (libext2fs writes a file one block at a time);
+ *   2. every other block (inode table, directory, bitmaps, descriptors,
+ *      superblock), held and sent at commit in libext2fs's order, a
+ *      rewrite of the block just written replacing it;
+ *   3. last, the extent tree blocks the op changed (recognised by their
+ *      header), the ones nearest the root first.
+ * Why 3: libext2fs grows a leaf's extent before it writes the inode's new
+ * i_size, and moves extents out of a full leaf before the parent points
+ * to their new block.  A crash between the two leaves an extent reaching
+ * past what its parent covers (i_size for the last one), and e2fsck
+ * deletes such an extent whole -- acknowledged blocks included.  Written
+ * top-down, the parent covers the child first: a crash then leaves a
+ * size over a hole (kept), or an extent both in the old leaf and in the
+ * new one (e2fsck drops the old copy), never a lost one.
+ * An op that freed blocks writes nothing early (a block it freed and
+ * took again may still be named by a block it has not yet rewritten).
  */
 #include <sys/types.h>
 #include <errno.h>
@@ -26,16 +44,39 @@
 
 #include "ext4_int.h"
 
+#define HELD_MAX	512		/* held writes before a commit ... */
+#define HELD_BYTES	(4U << 20)	/* ... or bytes: an op that big
+					 * (rare) is committed in pieces */
+#define FRESH_MAX	32		/* ranges allocated by the op */
+#define RUN_MAX		(1U << 20)	/* bytes of fresh writes per request */
+
+struct held {
+	uint64_t	off;
+	size_t		len;
+	void		*buf;
+};
+
+struct range {
+	uint64_t	off, end;
+};
+
 struct e4_chan {
 	int		fd;
 	uint64_t	size;		/* device bytes */
 	unsigned long long nread, nwritten;
-	void		*pend;		/* the held-back write, if pend_len */
-	uint64_t	 pend_off;
-	size_t		 pend_len, pend_cap;
+	struct held	*held;		/* writes not yet sent, in order */
+	int		 nheld, heldcap;
+	size_t		 heldbytes;
+	struct range	 fresh[FRESH_MAX];	/* bytes the op allocated */
+	int		 nfresh;
+	int		 freed;		/* the op freed blocks: none fresh */
+	struct e4_cache	*cache;		/* ext4_cache.c, may be NULL */
+	char		*run;		/* fresh writes gathered into one */
+	uint64_t	 run_off;
+	size_t		 run_len;
 };
 
-static errcode_t unpend(struct e4_chan *);
+static errcode_t commit(struct e4_chan *);
 
 /* rumpuser errors (NetBSD numbers) as libext2fs error codes: the device
  * said no, so the file system sees an I/O error. */
@@ -76,6 +117,7 @@ e4io_open(const char *name, int flags, io_channel *out)
 	}
 	c->fd = fd;
 	c->size = size;
+	c->cache = e4c_new();
 	io->magic = EXT2_ET_MAGIC_IO_CHANNEL;
 	io->manager = e4_io_manager;
 	io->block_size = 1024;
@@ -101,9 +143,11 @@ e4io_close(io_channel io)
 
 	if (--io->refcount > 0)
 		return 0;
-	err = unpend(c);
+	err = commit(c);
 	rumpuser_close(c->fd);
-	free(c->pend);
+	free(c->held);
+	free(c->run);
+	e4c_free(c->cache);
 	free(c);
 	free(io->name);
 	free(io);
@@ -144,16 +188,273 @@ raw(struct e4_chan *c, uint64_t off, uint64_t len, void *data, int write)
 	return 0;
 }
 
-/* Sends the held-back write; its error, if any, is the caller's. */
+/* The depth (0 leaf .. 5) of an extent tree block, -1 if h is not one:
+ * the header libext2fs and Linux write, eh_max filling the block. */
+static int
+extent_depth(const struct held *h)
+{
+	const uint8_t *b = h->buf;
+	unsigned magic, entries, max, depth;
+
+	if (h->len < 1024)
+		return -1;
+	magic = b[0] | b[1] << 8;
+	entries = b[2] | b[3] << 8;
+	max = b[4] | b[5] << 8;
+	depth = b[6] | b[7] << 8;
+	if (magic != 0xf30a || max != (h->len - 12) / 12 || entries > max ||
+	    depth > 5)
+		return -1;
+	return (int)depth;
+}
+
+/* A later held write of the same bytes makes held[i] stale. */
+static int
+superseded(struct e4_chan *c, int i)
+{
+	int j;
+
+	for (j = i + 1; j < c->nheld; j++)
+		if (c->held[j].off == c->held[i].off &&
+		    c->held[j].len == c->held[i].len)
+			return 1;
+	return 0;
+}
+
+/* Sends the gathered fresh writes. */
 static errcode_t
-unpend(struct e4_chan *c)
+run_flush(struct e4_chan *c)
 {
 	errcode_t err;
 
-	if (c->pend_len == 0)
+	if (c->run_len == 0)
 		return 0;
-	err = raw(c, c->pend_off, c->pend_len, c->pend, 1);
-	c->pend_len = 0;
+	err = raw(c, c->run_off, c->run_len, c->run, 1);
+	c->run_len = 0;
+	return err;
+}
+
+/* A fresh write joins the run when it extends or rewrites it. */
+static errcode_t
+run_add(struct e4_chan *c, uint64_t off, uint64_t len, const void *data)
+{
+	errcode_t err;
+
+	if (c->run_len != 0 && off >= c->run_off &&
+	    off + len <= c->run_off + c->run_len) {
+		memcpy(c->run + (off - c->run_off), data, len);
+		return 0;
+	}
+	if (c->run_len != 0 && off == c->run_off + c->run_len &&
+	    c->run_len + len <= RUN_MAX) {
+		memcpy(c->run + c->run_len, data, len);
+		c->run_len += len;
+		return 0;
+	}
+	if ((err = run_flush(c)) != 0)
+		return err;
+	if (len > RUN_MAX || (c->run == NULL &&
+	    (c->run = malloc(RUN_MAX)) == NULL))
+		return raw(c, off, len, (void *)(uintptr_t)data, 1);
+	memcpy(c->run, data, len);
+	c->run_off = off;
+	c->run_len = len;
+	return 0;
+}
+
+/* Sends the held writes (order: see the top of this file) and forgets
+ * what the op allocated.  The first error is returned, the rest still
+ * tried: the caller reports the error, the device keeps what it took. */
+static errcode_t
+commit(struct e4_chan *c)
+{
+	errcode_t err, e;
+	int i, d, depth;
+
+	err = run_flush(c);
+	for (i = 0; i < c->nheld; i++) {
+		if (extent_depth(&c->held[i]) >= 0)
+			continue;
+		e = raw(c, c->held[i].off, c->held[i].len, c->held[i].buf, 1);
+		if (err == 0)
+			err = e;
+	}
+	for (d = 5; d >= 0; d--)
+		for (i = 0; i < c->nheld; i++) {
+			depth = extent_depth(&c->held[i]);
+			if (depth != d || superseded(c, i))
+				continue;
+			e = raw(c, c->held[i].off, c->held[i].len,
+			    c->held[i].buf, 1);
+			if (err == 0)
+				err = e;
+		}
+	for (i = 0; i < c->nheld; i++)
+		free(c->held[i].buf);
+	c->nheld = 0;
+	c->heldbytes = 0;
+	c->nfresh = 0;
+	c->freed = 0;
+	return err;
+}
+
+errcode_t
+e4io_commit(io_channel io)
+{
+
+	return commit(io->private_data);
+}
+
+void
+e4io_alloc(io_channel io, uint64_t off, uint64_t len, int inuse)
+{
+	struct e4_chan *c = io->private_data;
+	struct range *r;
+	int i;
+
+	if (inuse < 0) {
+		c->freed = 1;
+		c->nfresh = 0;
+		return;
+	}
+	if (c->freed || len == 0)
+		return;
+	for (i = 0; i < c->nfresh; i++) {
+		r = &c->fresh[i];
+		if (r->end == off) {
+			r->end = off + len;
+			return;
+		}
+		if (r->off == off + len) {
+			r->off = off;
+			return;
+		}
+	}
+	if (c->nfresh < FRESH_MAX) {	/* else: held, which is safe too */
+		c->fresh[c->nfresh].off = off;
+		c->fresh[c->nfresh++].end = off + len;
+	}
+}
+
+static int
+fresh(struct e4_chan *c, uint64_t off, uint64_t len)
+{
+	int i;
+
+	for (i = 0; i < c->nfresh; i++)
+		if (off >= c->fresh[i].off && off + len <= c->fresh[i].end)
+			return 1;
+	return 0;
+}
+
+static int
+overlaps(const struct held *h, uint64_t off, uint64_t len)
+{
+
+	return off < h->off + h->len && h->off < off + len;
+}
+
+/* A fresh block goes out now; held writes of it (libext2fs zeroes a
+ * block when it allocates it) are dropped; one that only partly
+ * overlaps sends everything held first. */
+static errcode_t
+write_fresh(struct e4_chan *c, uint64_t off, uint64_t len, void *data)
+{
+	errcode_t err;
+	int i, j;
+
+	for (i = j = 0; i < c->nheld; i++) {
+		if (overlaps(&c->held[i], off, len) && (c->held[i].off < off ||
+		    c->held[i].off + c->held[i].len > off + len)) {
+			c->nheld = j + (c->nheld - i);
+			memmove(&c->held[j], &c->held[i],
+			    (size_t)(c->nheld - j) * sizeof(*c->held));
+			if ((err = commit(c)) != 0)
+				return err;
+			return run_add(c, off, len, data);
+		}
+		if (overlaps(&c->held[i], off, len)) {
+			c->heldbytes -= c->held[i].len;
+			free(c->held[i].buf);
+			continue;
+		}
+		c->held[j++] = c->held[i];
+	}
+	c->nheld = j;
+	return run_add(c, off, len, data);
+}
+
+static errcode_t
+hold(struct e4_chan *c, uint64_t off, uint64_t len, const void *data)
+{
+	struct held *h = c->nheld > 0 ? &c->held[c->nheld - 1] : NULL, *n;
+	errcode_t err;
+
+	/* the run goes out before anything held: a later write of its
+	 * bytes must not be overtaken by it */
+	if (c->run_len != 0 && off < c->run_off + c->run_len &&
+	    c->run_off < off + len && (err = commit(c)) != 0)
+		return err;
+
+	if (h != NULL && h->off == off && h->len == len) {
+		memcpy(h->buf, data, len);	/* the same block again */
+		return 0;
+	}
+	if (c->nheld == c->heldcap) {
+		n = realloc(c->held, (size_t)(c->heldcap + 16) * sizeof(*n));
+		if (n == NULL)
+			goto direct;
+		c->held = n;
+		c->heldcap += 16;
+	}
+	h = &c->held[c->nheld];
+	if ((h->buf = malloc(len)) == NULL)
+		goto direct;
+	memcpy(h->buf, data, len);
+	h->off = off;
+	h->len = len;
+	c->nheld++;
+	c->heldbytes += len;
+	if (c->nheld >= HELD_MAX || c->heldbytes >= HELD_BYTES)
+		return commit(c);
+	return 0;
+direct:
+	/* no memory: keep the order by sending what is held first */
+	if (commit(c) != 0)
+		return EIO;
+	return raw(c, off, len, (void *)(uintptr_t)data, 1);
+}
+
+/* A read sees the held writes: an exact one is copied, a partial overlap
+ * sends them all first.  One block (count 1, not libext2fs's byte reads
+ * of the superblock) goes through the cache. */
+static errcode_t
+read_held(struct e4_chan *c, uint64_t off, uint64_t len, void *data,
+    int one)
+{
+	errcode_t err;
+	int i;
+
+	if (c->run_len != 0 && off < c->run_off + c->run_len &&
+	    c->run_off < off + len && (err = run_flush(c)) != 0)
+		return err;
+	for (i = c->nheld - 1; i >= 0; i--) {
+		if (!overlaps(&c->held[i], off, len))
+			continue;
+		if (c->held[i].off == off && c->held[i].len == len) {
+			memcpy(data, c->held[i].buf, len);
+			return 0;
+		}
+		if ((err = commit(c)) != 0)
+			return err;
+		break;
+	}
+	if (!one)
+		return raw(c, off, len, data, 0);
+	if (e4c_get(c->cache, off, len, data))
+		return 0;
+	if ((err = raw(c, off, len, data, 0)) == 0)
+		e4c_put(c->cache, off, len, data);
 	return err;
 }
 
@@ -163,7 +464,6 @@ xfer(io_channel io, unsigned long long blk, int count, void *data, int write)
 {
 	struct e4_chan *c = io->private_data;
 	uint64_t off, len;
-	errcode_t err;
 
 	len = count < 0 ? (uint64_t)-(int64_t)count :
 	    (uint64_t)count * (uint64_t)io->block_size;
@@ -172,28 +472,12 @@ xfer(io_channel io, unsigned long long blk, int count, void *data, int write)
 		return 0;
 	if (blk > c->size / 512 || off + len > c->size || off + len < off)
 		return write ? EXT2_ET_SHORT_WRITE : EXT2_ET_SHORT_READ;
-	if (c->pend_len != 0 && write && off == c->pend_off &&
-	    len == c->pend_len) {
-		memcpy(c->pend, data, len);	/* the same block again */
-		return 0;
-	}
-	if (c->pend_len != 0 && (write || (off < c->pend_off + c->pend_len &&
-	    c->pend_off < off + len)) && (err = unpend(c)) != 0)
-		return err;
-	if (!write || len > 65536)
-		return raw(c, off, len, data, write);
-	if (len > c->pend_cap) {
-		free(c->pend);
-		if ((c->pend = malloc(len)) == NULL) {
-			c->pend_cap = 0;
-			return raw(c, off, len, data, 1);
-		}
-		c->pend_cap = len;
-	}
-	memcpy(c->pend, data, len);
-	c->pend_off = off;
-	c->pend_len = len;
-	return 0;
+	if (!write)
+		return read_held(c, off, len, data, count == 1);
+	e4c_forget(c->cache, off, len);
+	if (fresh(c, off, len))
+		return write_fresh(c, off, len, data);
+	return hold(c, off, len, data);
 }
 
 static errcode_t
@@ -236,7 +520,7 @@ e4io_flush(io_channel io)
 	struct e4_chan *c = io->private_data;
 	errcode_t err;
 
-	if ((err = unpend(c)) != 0)
+	if ((err = commit(c)) != 0)
 		return err;
 	return rumpuser_syncfd(c->fd, RUMPUSER_SYNCFD_WRITE |
 	    RUMPUSER_SYNCFD_BARRIER | RUMPUSER_SYNCFD_SYNC, 0, 0) == 0 ? 0 : EIO;

@@ -39,6 +39,7 @@ stats_cb(ext2_filsys fs, blk64_t blk, int inuse)
 	struct e4_mount *m = fs->priv_data;
 
 	mark(m, blk, 1);
+	e4io_alloc(fs->io, blk * fs->blocksize, fs->blocksize, inuse);
 	if (m->old_stats != NULL)
 		m->old_stats(fs, blk, inuse);
 }
@@ -49,6 +50,8 @@ range_cb(ext2_filsys fs, blk64_t blk, blk_t num, int inuse)
 	struct e4_mount *m = fs->priv_data;
 
 	mark(m, blk, num);
+	e4io_alloc(fs->io, blk * fs->blocksize, (uint64_t)num * fs->blocksize,
+	    inuse);
 	if (m->old_range != NULL)
 		m->old_range(fs, blk, num, inuse);
 }
@@ -162,5 +165,9 @@ e4_flush(struct e4_mount *m)
 	err = ext2fs_flush2(m->fs, EXT2_FLAG_FLUSH_NO_SYNC);
 	if (err == 0)
 		err = io_channel_flush(m->fs->io);
+	if (err == 0 && m->werr) {	/* an earlier op's write failed */
+		m->werr = 0;
+		return -EIO;
+	}
 	return e4_errno(err);
 }

@@ -74,10 +74,14 @@ e4_lock(struct e4_mount *m)
 	rumpuser_mutex_enter(m->lock);
 }
 
+/* The end of an op: its writes go to the device in a crash-safe order
+ * (ext4_io.c). */
 void
 e4_unlock(struct e4_mount *m)
 {
 
+	if (m->fs != NULL && !m->rdonly && e4io_commit(m->fs->io) != 0)
+		m->werr = 1;
 	rumpuser_mutex_exit(m->lock);
 }
 

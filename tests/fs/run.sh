@@ -12,6 +12,9 @@
 #   - ENOSPC: fill, delete, fill; e2fsck clean
 #   - crash: 4 KiB appends with fsync, SIGKILL at >= 20 points,
 #     e2fsck -fy, every acknowledged record intact
+#   - in a guest under QEMU TCG (tests/fs/guest.sh): a tree written by
+#     the guest checked on the host, a host tree read by the guest, QEMU
+#     SIGKILLed at >= 20 points mid-stream: 0 acknowledged records lost
 #   - fuzz: corrupted images mounted and walked under ASan (FS_FUZZ_N,
 #     default 100000): no crash
 # Prints "N passed, N failed"; non-zero on failure.
@@ -201,6 +204,10 @@ enospc_case ext2-1k 4M -t ext2 -b 1024 -N 8192
 # ---- crash: SIGKILL mid-stream, e2fsck -fy, no acknowledged record lost --
 . tests/fs/crash.sh
 crash_test "$T"
+
+# ---- the same inside a real guest (QEMU TCG, virtio-blk) ----------------
+. tests/fs/guest.sh
+guest_tests "$T"
 
 # ---- fuzz ---------------------------------------------------------------
 . tests/fs/fuzz.sh

@@ -3,6 +3,8 @@
 # fsutil.c): byte k of a file of n bytes is (k*131 + (n*7+3)%251) % 251.
 #   tree.py gen DIR    make a tree in DIR (for mke2fs -d)
 #   tree.py gensmall DIR  a small one for the fuzzer
+#   tree.py gentiny DIR   a tiny one for Xen guests (tests/fs/guest.c
+#                      gentiny writes the same)
 #   tree.py walk DIR   print its "M ..." manifest as fstest's walk does,
 #                      "BAD ..." for content not following the rule
 #                      (files under a directory named raw are not checked)
@@ -61,6 +63,22 @@ def gen(top):
     os.chmod(os.path.join(top, 'x'), 0o711)
 
 
+def gentiny(top):
+    """Nested Xen under TCG is slow: a few files, dirs, a symlink."""
+    os.makedirs(os.path.join(top, 'x/y'))
+    for d, name, n, mode in [('', 'file0', 0, 0o644), ('x', 'file1', 1, 0o600),
+                             ('x/y', 'file2', 4097, 0o755),
+                             ('', 'file3', 70000, 0o644)]:
+        with open(os.path.join(top, d, name), 'wb') as f:
+            f.write(content(n))
+        os.chmod(os.path.join(top, d, name), mode)
+    os.makedirs(os.path.join(top, 'big'))
+    for i in range(20):
+        with open(os.path.join(top, 'big', 'name-%03d' % i), 'wb') as f:
+            f.write(content(i * 7))
+    os.symlink('x/file1', os.path.join(top, 'fastlink'))
+
+
 def gensmall(top):
     """A small tree for the fuzzer: a multi-block directory, a sparse file
     with many extents, symlinks, nested dirs."""
@@ -83,6 +101,8 @@ def gensmall(top):
 if __name__ == '__main__':
     if sys.argv[1] == 'gen':
         gen(sys.argv[2])
+    elif sys.argv[1] == 'gentiny':
+        gentiny(sys.argv[2])
     elif sys.argv[1] == 'gensmall':
         gensmall(sys.argv[2])
     else:
