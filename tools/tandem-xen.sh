@@ -207,6 +207,12 @@ run_jobs() {
 	: > "$jd/guest/jobs"
 	: > "$jd/disks"
 	printf '%s\n' "${dom0env[@]}" > "$jd/guest/env"
+	# -p: the outer QEMU forwards the ports to 10.0.2.15 on its user
+	# network, which dom0 bridges to xenbr0 (boot-xen.sh, dom0-init.sh)
+	if [ ${#ports[@]} -gt 0 ]; then
+		printf '%s\n' "${ports[@]}" > "$jd/hostfwd"
+		echo "UPLINK=1" >> "$jd/guest/env"
+	fi
 	for i in "${!jn[@]}"; do
 		n=$((i + 1))
 		mkdir -p "$jd/guest/$n"

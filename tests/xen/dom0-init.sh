@@ -101,6 +101,30 @@ BRIDGE_IP=
 [ -n "$BRIDGE_IP" ] && ip addr add "$BRIDGE_IP" dev xenbr0
 ip link set lo up
 ip link set xenbr0 up
+# UPLINK=1 (`tandem run xen -p`): dom0's NIC on the outer QEMU's user
+# network, whose host forwards go to 10.0.2.15, joins xenbr0 -- the
+# guests on the bridge are on that network: the outer QEMU's DHCP gives
+# the first of them 10.0.2.15, and the forwarded ports reach it.  No NAT
+# in dom0: it has neither netfilter tools nor a DHCP server.
+UPLINK=${UPLINK:-}
+if [ -n "$UPLINK" ]; then
+	up=
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		for f in /sys/class/net/*/device; do
+			[ -e "$f" ] || continue
+			f=${f%/device}
+			up=${f##*/}
+			break
+		done
+		[ -n "$up" ] && break
+		sleep 0.2
+	done
+	if [ -n "$up" ] && ip link set "$up" up && brctl addif xenbr0 "$up"; then
+		log "uplink $up on xenbr0 (host forwards to 10.0.2.15)"
+	else
+		log "uplink: no NIC from the outer QEMU; -p forwards fail"
+	fi
+fi
 
 # @HD:K@ -> /dev/vdX by the serial QEMU gave each host disk
 : > /run/hd.sed
