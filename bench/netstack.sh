@@ -15,6 +15,7 @@
 #     same apps/epecho/epecho.c built natively) through the same launcher
 #     and QEMU command shape.
 # One run; numbers are noisy on a shared host (compare within a run).
+# NETSTACK_WINDOWS="KIB..." picks the posix rows (empty: none).
 # Needs root.  Prints a markdown table (also BUILD/bench/netstack.md).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
@@ -69,7 +70,7 @@ measure() {
 {
 echo "| configuration | host→guest MB/s | guest→host MB/s | rr/s, 1 conn | rr/s, 32 conns | lwIP bytes / idle conn (1,000 open) |"
 echo "|---|---|---|---|---|---|"
-for w in 32 64 256; do
+for w in ${NETSTACK_WINDOWS-32 64 256}; do	# NETSTACK_WINDOWS= : no posix rows
 	exe=$D/netecho-w$w
 	net_posix_build "$exe" "$D/obj-w$w" "-O2 -DTCP_WND=($w*1024) -DTCP_SND_BUF=($w*1024)" \
 	    apps/netecho/main.c apps/netecho/selftest.c > "$D/build-w$w.log" 2>&1 ||
