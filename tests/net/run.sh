@@ -126,7 +126,7 @@ guest_start() {
 	: > "$LOG"
 	ip netns exec "$NS" "$@" > "$LOG" 2> "$T/$name.err" &
 	GPID=$!
-	for ((i = 0; i < 600; i++)); do
+	for ((i = 0; i < 1800; i++)); do
 		grep -qE "$READY" "$LOG" 2>/dev/null && return 0
 		kill -0 "$GPID" 2>/dev/null || break
 		sleep 0.1
@@ -297,7 +297,8 @@ if [ -r "$EPIMG" ]; then
 	    -p "$((P0 + 1)):8" -p "$((P0 + 2)):80" --timeout 300 -- \
 	    net_wait=20 > "$LOG" 2> "$T/qemu-user-fwd.err" &
 	GPID=$!
-	for ((i = 0; i < 600; i++)); do
+	# a loaded host: boot and slirp's DHCP may take a while
+	for ((i = 0; i < 1800; i++)); do
 		grep -q '^epecho: ready' "$LOG" 2>/dev/null && break
 		kill -0 "$GPID" 2>/dev/null || break
 		sleep 0.1
