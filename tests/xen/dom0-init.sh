@@ -102,10 +102,12 @@ BRIDGE_IP=
 ip link set lo up
 ip link set xenbr0 up
 # UPLINK=1 (`tandem run xen -p`): dom0's NIC on the outer QEMU's user
-# network, whose host forwards go to 10.0.2.15, joins xenbr0 -- the
-# guests on the bridge are on that network: the outer QEMU's DHCP gives
-# the first of them 10.0.2.15, and the forwarded ports reach it.  No NAT
-# in dom0: it has neither netfilter tools nor a DHCP server.
+# network, whose host forwards go to 10.0.2.15, joins xenbr0 while a job
+# with JOB_UPLINK=1 runs -- the guests on the bridge are then on that
+# network: the outer QEMU's DHCP gives the first of them 10.0.2.15, and
+# the forwarded ports reach it.  Other jobs' bridge sees none of its
+# traffic.  No NAT in dom0: it has neither netfilter tools nor a DHCP
+# server.
 UPLINK=${UPLINK:-}
 if [ -n "$UPLINK" ]; then
 	up=
@@ -119,8 +121,9 @@ if [ -n "$UPLINK" ]; then
 		[ -n "$up" ] && break
 		sleep 0.2
 	done
-	if [ -n "$up" ] && ip link set "$up" up && brctl addif xenbr0 "$up"; then
-		log "uplink $up on xenbr0 (host forwards to 10.0.2.15)"
+	if [ -n "$up" ] && ip link set "$up" up; then
+		echo "$up" > /run/uplink
+		log "uplink $up (host forwards to 10.0.2.15) for JOB_UPLINK jobs"
 	else
 		log "uplink: no NIC from the outer QEMU; -p forwards fail"
 	fi
@@ -173,7 +176,13 @@ run_job() {
 	n=$1
 	d=/guest/$n
 	GUEST_TIMEOUT=60
+	JOB_UPLINK=
 	[ -r "$d/env" ] && . "$d/env"
+	uplink=
+	if [ -n "$JOB_UPLINK" ] && [ -s /run/uplink ]; then
+		read -r uplink < /run/uplink
+		brctl addif xenbr0 "$uplink" || log "uplink: brctl addif $uplink failed"
+	fi
 	marker=
 	[ -r "$d/shutdown-after" ] && read -r marker < "$d/shutdown-after"
 	name=$(sed -n 's/^name *= *"\(.*\)".*/\1/p' "$d/guest.cfg" | head -1)
@@ -264,6 +273,7 @@ run_job() {
 	fi
 	[ -r "$d/post.sh" ] && NAME=$name DOMID=$domid JOB=$d sh "$d/post.sh" 2>&1 |
 	    sed 's/^/post: /'
+	[ -n "$uplink" ] && brctl delif xenbr0 "$uplink"
 	echo "@@JOB-END $n rc=$rc reason=$(reason_of "$name") t=$(el)@@"
 }
 
