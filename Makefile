@@ -42,6 +42,7 @@ APPS	:= hello stress panic hypercall-test hypercall-bench blkcheck pingd
 IMGS	:= $(patsubst %,$(BUILD)/img/%.img,$(APPS))
 LOPROGS	:= $(patsubst tests/libos/progs/%.c,%,$(wildcard tests/libos/progs/*.c))
 NETIMGS	:= $(BUILD)/img/netecho.img	# apps with libos/net, see below
+NETIMGS	+= $(BUILD)/img/epecho.img
 APPLIANCES := $(BUILD)/img/nginx.img $(BUILD)/img/redis.img
 XENTESTS := pvcheck xencheck	# test images of tests/xen/, see below
 
@@ -229,6 +230,18 @@ $(BUILD)/img/netecho.img: $(NETECHO_OBJ) $(BUILD)/lib/libtdnet.a \
 	@tools/link-image.sh $@ $(BUILD)/tmp/netecho.syms $(NETECHO_OBJ) \
 	    --start-group $(BUILD)/lib/libtdnet.a $(BUILD)/lib/liblwip.a \
 	    $(BUILD)/lib/libtdcrt.a --end-group $(BUILD)/lib/libtandem.a
+# epecho: an ordinary epoll C program (apps/epecho) baked with `net`;
+# also built natively for Linux (tests/net, bench/netstack.sh)
+$(BUILD)/epecho/epecho: apps/epecho/epecho.c $(TOOLCHAIN) $(BUILD)/lib/libtandem.a
+	@mkdir -p $(dir $@); echo "  TDCC    $<"
+	@$(BUILD)/bin/tandem-cc -O2 -g -Wall -o $@ $<
+$(BUILD)/img/epecho.img: $(BUILD)/epecho/epecho $(TOOLCHAIN)
+	@echo "  BAKE    $@"
+	@$(BUILD)/lib/tandem/bake.sh $< -o $@ --config net
+$(BUILD)/epecho/epecho-linux: apps/epecho/epecho.c
+	@mkdir -p $(dir $@); echo "  CC      $< (Linux)"
+	@$(CC) -std=gnu11 -O2 -g -Wall -o $@ $<
+all: $(BUILD)/epecho/epecho-linux
 
 # Hardening test programs (tests/libos/harden.sh): each does one bad
 # thing and must end in a clear panic.

@@ -9,10 +9,13 @@
 #   - lwIP memory per connection with 1,000 open (idle) connections;
 #   - netecho.img, the default build, under QEMU TCG (-M pc) on the same
 #     tap: the same throughput and request/response numbers;
-#   - the Debian Linux guest (bench/linux-guest, tdbench=echo: the same
-#     services natively, bench/linux-guest/echosrv.c, epoll) through the
-#     same launcher and QEMU command shape.
+#   - epecho.img (apps/epecho: the same services as an ordinary epoll C
+#     program built with tandem-cc) under QEMU TCG (-M pc) on the same tap;
+#   - the Debian Linux guest (bench/linux-guest, tdbench=echo: the very
+#     same apps/epecho/epecho.c built natively) through the same launcher
+#     and QEMU command shape.
 # One run; numbers are noisy on a shared host (compare within a run).
+# NETSTACK_WINDOWS="KIB..." picks the posix rows (empty: none).
 # Needs root.  Prints a markdown table (also BUILD/bench/netstack.md).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
@@ -43,7 +46,7 @@ start() {	# start LOG CMD...
 	ip netns exec "$NS" "$@" > "$log" 2>&1 &
 	GPID=$!
 	for ((i = 0; i < 600; i++)); do
-		grep -q '^netecho: ready' "$log" 2>/dev/null && return 0
+		grep -qE '^(netecho|epecho): ready' "$log" 2>/dev/null && return 0
 		sleep 0.1
 	done
 	return 1
@@ -67,7 +70,7 @@ measure() {
 {
 echo "| configuration | host→guest MB/s | guest→host MB/s | rr/s, 1 conn | rr/s, 32 conns | lwIP bytes / idle conn (1,000 open) |"
 echo "|---|---|---|---|---|---|"
-for w in 32 64 256; do
+for w in ${NETSTACK_WINDOWS-32 64 256}; do	# NETSTACK_WINDOWS= : no posix rows
 	exe=$D/netecho-w$w
 	net_posix_build "$exe" "$D/obj-w$w" "-O2 -DTCP_WND=($w*1024) -DTCP_SND_BUF=($w*1024)" \
 	    apps/netecho/main.c apps/netecho/selftest.c > "$D/build-w$w.log" 2>&1 ||
@@ -86,12 +89,19 @@ else
 	echo "| QEMU | did not start |"
 fi
 stop
+if start "$D/qemu-pc-epecho.log" "$B/bin/tandem" run tcg "$B/img/epecho.img" --machine pc \
+    --timeout 600 --net tap:tap0 -- ip=192.0.2.2/24; then
+	measure "epecho.img (ordinary epoll program), QEMU TCG -M pc, tap"
+else
+	echo "| QEMU epecho | did not start |"
+fi
+stop
 if timeout 1200 bench/linux-guest/build.sh "$B/bench/linux" > "$D/linux-build.log" 2>&1 &&
     start "$D/linux-pc.log" "$B/bin/tandem" run tcg "$B/bench/linux/vmlinuz" \
     --qemu -initrd --qemu "$B/bench/linux/initrd.img" --machine pc \
     --timeout 600 --net tap:tap0 -- console=ttyS0 quiet panic=-1 tdbench=echo \
     ip=192.0.2.2/24; then
-	measure "Debian Linux 6.1 guest, same QEMU shape, epoll echosrv"
+	measure "Debian Linux 6.1 guest, same QEMU shape, epecho.c built natively"
 else
 	echo "| Linux guest | did not start (see $D/linux-*.log) |"
 fi

@@ -27,7 +27,7 @@ pkgs=(
 	# clients and load generators
 	curl wrk redis-tools
 	# network tests (tests/net): namespaces, ping, a DHCP server
-	iproute2 iputils-ping dnsmasq-base
+	iproute2 iputils-ping dnsmasq-base netcat-openbsd
 	# launcher: image checks (readelf, objcopy are binutils), port checks,
 	# `tandem run libvirt` (C API) and its tests (a libvirtd they start),
 	# `tandem run --gdb` tests

@@ -156,6 +156,7 @@ xen_devices() {
 # Jobs for the Xen-in-QEMU batch, one entry per job in these arrays.
 jn=() jt=() ji=() jm=() jto=() jc=() jshut=() jxl=() jfiles=() jcfg=() jdbg=()
 jdisks=()
+jup=()	# jup[I]=1: job I is where -p / port= forwards go (JOB_UPLINK)
 hdisks=()
 # HDISKS (optional, newline-separated host files): the job's disks of the
 # outer QEMU; its XL lines name the n-th as @DISKn@.
@@ -207,6 +208,13 @@ run_jobs() {
 	: > "$jd/guest/jobs"
 	: > "$jd/disks"
 	printf '%s\n' "${dom0env[@]}" > "$jd/guest/env"
+	# -p: the outer QEMU forwards the ports to 10.0.2.15 on its user
+	# network, which dom0 bridges to xenbr0 while a job with jup[] set
+	# runs (boot-xen.sh, dom0-init.sh)
+	if [ ${#ports[@]} -gt 0 ]; then
+		printf '%s\n' "${ports[@]}" > "$jd/hostfwd"
+		echo "UPLINK=1" >> "$jd/guest/env"
+	fi
 	for i in "${!jn[@]}"; do
 		n=$((i + 1))
 		mkdir -p "$jd/guest/$n"
@@ -234,6 +242,7 @@ run_jobs() {
 		cp "$jd/guest/$n/guest.cfg" "$out/${jn[$i]}.cfg"
 		[ -n "$showcfg" ] && sed "s/^/tandem: ${jn[$i]}.cfg: /" "$jd/guest/$n/guest.cfg" >&2
 		echo "GUEST_TIMEOUT=${jto[$i]}" > "$jd/guest/$n/env"
+		[ -n "${jup[$i]:-}" ] && echo "JOB_UPLINK=1" >> "$jd/guest/$n/env"
 		if [ -n "${jdbg[$i]}" ]; then
 			# symbols for xenctx on a timeout (System.map format)
 			f=${ji[$i]%.img}.dbg

@@ -20,6 +20,7 @@ for w in "$@"; do
 	count=*) COUNT=${w#count=} ;;
 	tdwait=*) WAIT=${w#tdwait=} ;;
 	tdbs=*) BS=${w#tdbs=} ;;
+	tdbench_srv=*) SRV=${w#*=} ;;
 	esac
 done
 mount -t sysfs sys /sys
@@ -97,7 +98,12 @@ echo)
 	ip addr add "$IP" dev eth0 && ip link set eth0 up || { bad "ip config"; finish "$FAILS"; }
 	echo "TDBENCH_NET_READY ip=$IP"
 	ulimit -n 8192 2>/dev/null
-	/bin/echosrv || bad "echosrv"
+	# tdbench_srv=echosrv: the older bench/linux-guest/echosrv.c
+	if [ "${SRV:-epecho}" = epecho ] && [ -x /bin/epecho ]; then
+		/bin/epecho -w 0 || bad "epecho"
+	else
+		/bin/echosrv || bad "echosrv"
+	fi
 	;;
 *)
 	bad "unknown tdbench=$MODE"

@@ -128,7 +128,8 @@ fi
 if [ ! -s "$OUT/initrd.img" ] || [ "$HERE/build.sh" -nt "$OUT/initrd.img" ] ||
     [ "$HERE/rdtsc.c" -nt "$OUT/initrd.img" ] || [ "$HERE/mono.c" -nt "$OUT/initrd.img" ] ||
     [ "$HERE/bench-init.sh" -nt "$OUT/initrd.img" ] || [ "$OUT/modules/ORDER" -nt "$OUT/initrd.img" ] ||
-    [ "$HERE/echosrv.c" -nt "$OUT/initrd.img" ]; then
+    [ "$HERE/echosrv.c" -nt "$OUT/initrd.img" ] ||
+    [ "$HERE/../../apps/epecho/epecho.c" -nt "$OUT/initrd.img" ]; then
 	R=$OUT/rootfs
 	rm -rf "$R"
 	mkdir -p "$R"/{bin,sbin,proc,sys,dev,tmp,lib/modules}
@@ -142,6 +143,8 @@ if [ ! -s "$OUT/initrd.img" ] || [ "$HERE/build.sh" -nt "$OUT/initrd.img" ] ||
 	done
 	# tdbench=echo: the TCP echo services of apps/netecho, natively
 	gcc -O2 -static -o "$R/bin/echosrv" "$HERE/echosrv.c"
+	# ... and apps/epecho (the program Tandem's epecho.img is built from)
+	gcc -std=gnu11 -O2 -static -o "$R/bin/epecho" "$HERE/../../apps/epecho/epecho.c"
 	cp "$OUT"/modules/*.ko "$OUT/modules/ORDER" "$R/lib/modules/"
 	cat > "$R/init" <<'EOF'
 #!/bin/sh

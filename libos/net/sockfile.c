@@ -1,7 +1,9 @@
 /*
  * sockfile.c -- sockets in the fd table: the socket system calls of
- * libos over the lsock module (sock.h).  lsock never blocks; this file
- * adds what a Linux socket fd does on top: blocking with O_NONBLOCK,
+ * libos over the lsock module (sock.h) -- the socket file, creation,
+ * connections, addresses and options here; the data calls (send, recv
+ * and their msg/mmsg forms) in sockmsg.c.  lsock never blocks; these
+ * files add what a Linux socket fd does on top: blocking with O_NONBLOCK,
  * MSG_DONTWAIT and SO_RCVTIMEO/SO_SNDTIMEO, whole-buffer sends on a
  * blocking stream, MSG_WAITALL, SIGPIPE unless MSG_NOSIGNAL, and
  * readiness for poll/epoll through the file's wait queue, which the
@@ -10,22 +12,8 @@
  * Linked with the `net` component only: an image without it answers the
  * socket calls with ENOSYS (and names them at exit).
  */
-#include "lo.h"
-#include "lx.h"
-#include "net.h"
-#include "sock.h"
+#include "sockfile.h"
 #include <tandem/platform.h>
-
-struct sfile {
-	struct lsock	*s;
-	struct lo_waitq	 wq;
-	uint64_t	 rcvtimeo;	/* ns, 0 = none */
-	uint64_t	 sndtimeo;
-};
-
-#define SF(f)	((struct sfile *)(f)->priv)
-#define SO_RCVTIMEO_	20
-#define SO_SNDTIMEO_	21
 
 static const struct lo_fileops sock_ops;
 
@@ -38,8 +26,8 @@ sock_wake(void *arg)
 	lo_wakeup(&sf->wq, ~0);
 }
 
-static struct lsock *
-sock_of(int fd, struct lo_file **fp)
+struct lsock *
+sf_sock_of(int fd, struct lo_file **fp)
 {
 	struct lo_file *f = lo_fd_get(fd);
 
@@ -54,31 +42,8 @@ sock_of(int fd, struct lo_file **fp)
 	return SF(f)->s;
 }
 
-#define GETSOCK(fd, f, s) do {						\
-	if (((s) = sock_of((int)(fd), &(f))) == NULL)			\
-		return -EBADF;						\
-	if ((s) == (struct lsock *)-1)					\
-		return -ENOTSOCK;					\
-} while (0)
-
-static int
-nonblock(struct lo_file *f, int msgflags)
-{
-
-	return (f->flags & O_NONBLOCK) || (msgflags & LX_MSG_DONTWAIT);
-}
-
-static uint64_t
-deadline(uint64_t timeo)
-{
-
-	return timeo == 0 ? UINT64_MAX : lo_now() + timeo;
-}
-
-/* Waits for the socket's state to change; -EAGAIN when the SO_*TIMEO
- * deadline passed (Linux's answer), -EINTR on a signal. */
-static int
-sock_wait(struct lo_file *f, uint64_t dl)
+int
+sf_wait(struct lo_file *f, uint64_t dl)
 {
 	int rv = lo_wait(&SF(f)->wq, dl);
 
@@ -267,9 +232,9 @@ sys_connect(long fd, long addr, long len)
 		return -EFAULT;
 	GETSOCK(fd, f, s);
 	rv = lsock_connect(s, (const struct sockaddr *)addr, (unsigned)len);
-	if (rv == -EINPROGRESS && !nonblock(f, 0)) {
+	if (rv == -EINPROGRESS && !sf_nonblock(f, 0)) {
 		while (!(lsock_poll(s) & (POLLOUT | POLLERR | POLLHUP)))
-			if ((rv = sock_wait(f, UINT64_MAX)) < 0)
+			if ((rv = sf_wait(f, UINT64_MAX)) < 0)
 				goto out;
 		lsock_getsockopt(s, LX_SOL_SOCKET, LX_SO_ERROR, &err, &el);
 		rv = -err;
@@ -292,8 +257,8 @@ sys_accept4(long fd, long addr, long lenp, long flags)
 		return -EFAULT;
 	GETSOCK(fd, f, s);
 	while ((rv = lsock_accept(s, &ns, (struct sockaddr *)addr,
-	    (unsigned int *)lenp)) == -EAGAIN && !nonblock(f, 0))
-		if ((rv = sock_wait(f, deadline(SF(f)->rcvtimeo))) < 0)
+	    (unsigned int *)lenp)) == -EAGAIN && !sf_nonblock(f, 0))
+		if ((rv = sf_wait(f, sf_deadline(SF(f)->rcvtimeo))) < 0)
 			break;
 	lo_file_rele(f);
 	if (rv < 0)
@@ -306,215 +271,6 @@ sys_accept(long fd, long addr, long lenp)
 {
 
 	return sys_accept4(fd, addr, lenp, 0);
-}
-
-/* part = what of m is left after `done` bytes (at most 64 iovecs at a
- * time; the next round takes the rest). */
-static void
-msg_rest(const struct lx_msghdr *m, size_t done, struct lx_iovec *tmp,
-    struct lx_msghdr *part)
-{
-	size_t i = 0, n = 0;
-
-	while (i < m->msg_iovlen && done >= m->msg_iov[i].iov_len)
-		done -= m->msg_iov[i++].iov_len;
-	for (; i < m->msg_iovlen && n < 64; i++, n++)
-		tmp[n] = m->msg_iov[i];
-	if (n > 0) {
-		tmp[0].iov_base = (char *)tmp[0].iov_base + done;
-		tmp[0].iov_len -= done;
-	}
-	*part = *m;
-	part->msg_iov = tmp;
-	part->msg_iovlen = n;
-	part->msg_name = NULL;		/* streams only get here */
-	part->msg_namelen = 0;
-}
-
-/* Sends all of a blocking stream's data, as Linux does; a datagram or a
- * non-blocking socket takes what fits. */
-static long
-do_sendmsg(struct lo_file *f, struct lx_msghdr *m, int flags)
-{
-	struct lx_iovec tmp[64];
-	struct lx_msghdr part = *m;
-	uint64_t dl = deadline(SF(f)->sndtimeo);
-	size_t total = 0, sent = 0, i;
-	long rv;
-
-	for (i = 0; i < m->msg_iovlen; i++)
-		total += m->msg_iov[i].iov_len;
-	for (;;) {
-		rv = lsock_sendmsg(SF(f)->s, (struct msghdr *)&part, flags);
-		if (rv == -EAGAIN && !nonblock(f, flags)) {
-			if ((rv = sock_wait(f, dl)) < 0)
-				return sent > 0 ? (long)sent : rv;
-			continue;
-		}
-		if (rv < 0) {
-			if (rv == -EPIPE && !(flags & LX_MSG_NOSIGNAL))
-				lo_signal_raise(13);	/* SIGPIPE */
-			return sent > 0 ? (long)sent : rv;
-		}
-		sent += (size_t)rv;
-		if (sent >= total || rv == 0 || nonblock(f, flags))
-			return (long)sent;
-		msg_rest(m, sent, tmp, &part);
-	}
-}
-
-static long
-do_recvmsg(struct lo_file *f, struct lx_msghdr *m, int flags)
-{
-	uint64_t dl = deadline(SF(f)->rcvtimeo);
-	long rv;
-
-	while ((rv = lsock_recvmsg(SF(f)->s, (struct msghdr *)m,
-	    flags & ~LX_MSG_WAITALL)) == -EAGAIN && !nonblock(f, flags))
-		if ((rv = sock_wait(f, dl)) < 0)
-			break;
-	return rv;
-}
-
-static int
-msg_check(const struct lx_msghdr *m)
-{
-	size_t i;
-
-	if (LO_BADPTR(m))
-		return -EFAULT;
-	if (m->msg_iovlen > 1024)
-		return -EMSGSIZE;
-	if (m->msg_iovlen > 0 && LO_BADPTR(m->msg_iov))
-		return -EFAULT;
-	for (i = 0; i < m->msg_iovlen; i++)
-		if (m->msg_iov[i].iov_len > 0 &&
-		    LO_BADPTR(m->msg_iov[i].iov_base))
-			return -EFAULT;
-	if (m->msg_name != NULL && LO_BADPTR(m->msg_name))
-		return -EFAULT;
-	return 0;
-}
-
-static long
-sys_sendmsg(long fd, long msg, long flags)
-{
-	struct lx_msghdr m;
-	struct lo_file *f;
-	struct lsock *s;
-	long rv;
-
-	if ((rv = msg_check((const struct lx_msghdr *)msg)) < 0)
-		return rv;
-	GETSOCK(fd, f, s);
-	m = *(const struct lx_msghdr *)msg;
-	rv = do_sendmsg(f, &m, (int)flags);
-	lo_file_rele(f);
-	return rv;
-}
-
-static long
-sys_recvmsg(long fd, long msg, long flags)
-{
-	struct lo_file *f;
-	struct lsock *s;
-	long rv;
-
-	if ((rv = msg_check((const struct lx_msghdr *)msg)) < 0)
-		return rv;
-	GETSOCK(fd, f, s);
-	rv = do_recvmsg(f, (struct lx_msghdr *)msg, (int)flags);
-	lo_file_rele(f);
-	return rv;
-}
-
-static long
-sys_sendto(long fd, long buf, long len, long flags, long addr, long alen)
-{
-	struct lx_iovec v = { (void *)buf, (size_t)len };
-	struct lx_msghdr m = { 0 };
-	struct lo_file *f;
-	struct lsock *s;
-	long rv;
-
-	if ((len > 0 && LO_BADPTR(buf)) || (addr != 0 && LO_BADPTR(addr)))
-		return -EFAULT;
-	GETSOCK(fd, f, s);
-	m.msg_iov = &v;
-	m.msg_iovlen = 1;
-	m.msg_name = (void *)addr;
-	m.msg_namelen = (unsigned)alen;
-	rv = do_sendmsg(f, &m, (int)flags);
-	lo_file_rele(f);
-	return rv;
-}
-
-static long
-sys_recvfrom(long fd, long buf, long len, long flags, long addr, long alenp)
-{
-	struct lx_iovec v = { (void *)buf, (size_t)len };
-	struct lx_msghdr m = { 0 };
-	struct lo_file *f;
-	struct lsock *s;
-	long rv;
-
-	if ((len > 0 && LO_BADPTR(buf)) ||
-	    (addr != 0 && (LO_BADPTR(addr) || LO_BADPTR(alenp))))
-		return -EFAULT;
-	GETSOCK(fd, f, s);
-	m.msg_iov = &v;
-	m.msg_iovlen = 1;
-	if (addr != 0) {
-		m.msg_name = (void *)addr;
-		m.msg_namelen = *(unsigned int *)alenp;
-	}
-	rv = do_recvmsg(f, &m, (int)flags);
-	if (rv >= 0 && addr != 0)
-		*(unsigned int *)alenp = m.msg_namelen;
-	lo_file_rele(f);
-	return rv;
-}
-
-/* struct mmsghdr: a msghdr and the byte count of that message */
-struct lx_mmsghdr {
-	struct lx_msghdr	msg_hdr;
-	unsigned int		msg_len;
-};
-
-static long
-sys_sendmmsg(long fd, long vec, long n, long flags)
-{
-	struct lx_mmsghdr *mv = (struct lx_mmsghdr *)vec;
-	long i, rv;
-
-	if (LO_BADPTR(vec))
-		return -EFAULT;
-	for (i = 0; i < n && i < 1024; i++) {
-		rv = sys_sendmsg(fd, (long)&mv[i].msg_hdr, flags);
-		if (rv < 0)
-			return i > 0 ? i : rv;
-		mv[i].msg_len = (unsigned int)rv;
-	}
-	return i;
-}
-
-static long
-sys_recvmmsg(long fd, long vec, long n, long flags, long timeout)
-{
-	struct lx_mmsghdr *mv = (struct lx_mmsghdr *)vec;
-	long i, rv;
-
-	if (LO_BADPTR(vec))
-		return -EFAULT;
-	for (i = 0; i < n && i < 1024; i++) {
-		/* after the first, only what is already there */
-		rv = sys_recvmsg(fd, (long)&mv[i].msg_hdr,
-		    i > 0 ? flags | LX_MSG_DONTWAIT : flags);
-		if (rv < 0)
-			return i > 0 ? i : rv;
-		mv[i].msg_len = (unsigned int)rv;
-	}
-	return i;
 }
 
 static long
@@ -642,12 +398,6 @@ LO_SYSCALL(listen, sys_listen);
 LO_SYSCALL(connect, sys_connect);
 LO_SYSCALL(accept, sys_accept);
 LO_SYSCALL(accept4, sys_accept4);
-LO_SYSCALL(sendto, sys_sendto);
-LO_SYSCALL(recvfrom, sys_recvfrom);
-LO_SYSCALL(sendmsg, sys_sendmsg);
-LO_SYSCALL(recvmsg, sys_recvmsg);
-LO_SYSCALL(sendmmsg, sys_sendmmsg);
-LO_SYSCALL(recvmmsg, sys_recvmmsg);
 LO_SYSCALL(shutdown, sys_shutdown);
 LO_SYSCALL(getsockname, sys_getsockname);
 LO_SYSCALL(getpeername, sys_getpeername);

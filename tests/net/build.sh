@@ -18,7 +18,7 @@ net_posix_build() {
 	mkdir -p "$od"
 	libos/net/build-lwip.sh "$lw" "$od/liblwip.a" "$od/lwip" $cf $fl \
 	    -ffreestanding || return 1
-	for f in $(ls libos/net/*.c | grep -v sockfile.c); do	# sockfile.c: libos glue
+	for f in $(ls libos/net/*.c | grep -v -e sockfile.c -e sockmsg.c); do	# libos glue
 		o=$od/$(echo "$f" | tr / _).o
 		gcc $cf $fl -ffreestanding -Ilibos/net -Ilibos/net/libc \
 		    -I"$lw/src/include" -c "$f" -o "$o" || return 1

@@ -14,7 +14,7 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 CF="-std=gnu11 -O1 -g -fno-omit-frame-pointer -Iinclude"
 libos/net/build-lwip.sh "$lw" "$O/liblwip.a" "$O/lwip" $CF $SAN -ffreestanding || exit 1
 objs=()
-for f in $(ls libos/net/*.c | grep -v sockfile.c); do	# sockfile.c: libos glue
+for f in $(ls libos/net/*.c | grep -v -e sockfile.c -e sockmsg.c); do	# libos glue
 	o=$O/$(basename "$f" .c).o
 	gcc $CF $SAN -Wall -Wextra -Wno-unused-parameter -ffreestanding \
 	    -Ilibos/net -Ilibos/net/libc -I"$lw/src/include" -c "$f" -o "$o" || exit 1

@@ -11,8 +11,13 @@
 #      hog and a SYN flood that the guest survives, DHCP + SLAAC from a
 #      dnsmasq in the namespace
 #   3. the frame fuzzer: 10^6 frames into the netif input path (ASan)
-#   4. netecho.img under QEMU TCG, -M pc and microvm, on the same tap;
-#      and with QEMU user networking: DHCP from slirp
+#   4. under QEMU TCG, -M pc and microvm, on the same tap: epecho.img
+#      (apps/epecho: an ordinary epoll C program built with tandem-cc)
+#      through the suite above; netecho.img for the stack-internal ones
+#      (selftest, leak, memory hog, SYN flood); and with QEMU user
+#      networking: DHCP from slirp, `tandem run -p` forwards reached with
+#      curl and nc from the host
+#   5. the same epecho.c built natively: the suite on Linux's loopback
 # Needs root (namespaces).  Prints "N passed, N failed"; non-zero on failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,6 +28,9 @@ T=$B/tests/net
 mkdir -p "$T"
 NET_SRCDIR=$B/src
 IMG=$B/img/netecho.img
+EPIMG=$B/img/epecho.img
+EPLINUX=$B/epecho/epecho-linux
+READY='^netecho: ready'
 PY=python3
 ulimit -n 16384 2>/dev/null
 export ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=0
@@ -118,8 +126,8 @@ guest_start() {
 	: > "$LOG"
 	ip netns exec "$NS" "$@" > "$LOG" 2> "$T/$name.err" &
 	GPID=$!
-	for ((i = 0; i < 600; i++)); do
-		grep -q '^netecho: ready' "$LOG" 2>/dev/null && return 0
+	for ((i = 0; i < 1800; i++)); do
+		grep -qE "$READY" "$LOG" 2>/dev/null && return 0
 		kill -0 "$GPID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -149,15 +157,20 @@ pingck() {	# pingck NAME ADDR
 # the functional suite against a guest at $1 (v6 at $2)
 suite() {
 	local tag=$1 a4=$2 a6=$3 full=$4
-	pingck "$tag ping" "$a4"
-	pingck "$tag ping6" "$a6"
-	client "$tag udp echo" 60 "$a4" udp 32
-	client "$tag udp6 echo" 60 "$a6" udp 16
-	client "$tag 1000 concurrent tcp" 300 "$a4" conns 1000
-	client "$tag bulk" 600 "$a4" bulk 100
-	client "$tag bulk over IPv6" 300 "$a6" bulk 10
-	client "$tag outbound" 60 "$a4" outbound 192.0.2.1
-	if [ "$full" = full ]; then
+	if [ "$full" != stack ]; then
+		pingck "$tag ping" "$a4"
+		pingck "$tag ping6" "$a6"
+		client "$tag udp echo" 60 "$a4" udp 32
+		client "$tag udp6 echo" 60 "$a6" udp 16
+		client "$tag 1000 concurrent tcp" 300 "$a4" conns 1000
+		client "$tag bulk" 600 "$a4" bulk 100
+		client "$tag bulk over IPv6" 300 "$a6" bulk 10
+		client "$tag outbound" 60 "$a4" outbound 192.0.2.1
+	fi
+	if [ "$full" = abort ]; then
+		client "$tag 10000 aborted connections, fds back" 600 "$a4" abort 10000
+	fi
+	if [ "$full" = full ] || [ "$full" = stack ]; then
 		client "$tag 10000 aborted connections, no leak" 600 "$a4" abort 10000
 		client "$tag memory hog" 300 "$a4" hog 300
 		client "$tag syn flood" 300 "$a4" synflood 20000 7
@@ -226,7 +239,24 @@ else
 		skip "posix dhcp" "no dnsmasq"
 	fi
 
-	# ---- 4. QEMU TCG ------------------------------------------------------------
+	# ---- 4. QEMU TCG: epecho (an ordinary epoll program) on pc and
+	# microvm; netecho (lsock, stack statistics) on pc ----
+	READY='^epecho: ready'
+	for m in pc microvm; do
+		[ -r "$EPIMG" ] || { fail "qemu: no $EPIMG (make first)"; break; }
+		if guest_start "qemu-$m-epecho" "$(t_launcher)" run tcg "$EPIMG" \
+		    --machine "$m" --timeout 1500 --net tap:tap0 -- \
+		    ip=192.0.2.2/24 ip6=2001:db8::2/64; then
+			if [ $m = pc ]; then
+				suite "qemu $m epecho" 192.0.2.2 2001:db8::2 abort
+			else
+				suite "qemu $m epecho" 192.0.2.2 2001:db8::2 short
+			fi
+			guest_quit "qemu $m epecho" 192.0.2.2
+			expect_last "qemu $m epecho: last line" "$LOG" '^tandem: exit 0$'
+		fi
+	done
+	READY='^netecho: ready'
 	for m in pc microvm; do
 		[ -r "$IMG" ] || { fail "qemu: no $IMG (make first)"; break; }
 		if guest_start "qemu-$m" "$(t_launcher)" run tcg "$IMG" --machine "$m" \
@@ -234,9 +264,10 @@ else
 		    ip6=2001:db8::2/64; then
 			expect_line "qemu $m: loopback selftest" "$LOG" '^selftest: [0-9]+ passed, 0 failed'
 			if [ $m = pc ]; then
-				suite "qemu $m" 192.0.2.2 2001:db8::2 full
+				suite "qemu $m netecho" 192.0.2.2 2001:db8::2 stack
 			else
-				suite "qemu $m" 192.0.2.2 2001:db8::2 short
+				pingck "qemu $m netecho ping" 192.0.2.2
+				client "qemu $m netecho bulk" 300 192.0.2.2 bulk 10
 			fi
 			guest_quit "qemu $m" 192.0.2.2
 			expect_last "qemu $m: last line" "$LOG" '^tandem: exit 0$'
@@ -254,6 +285,91 @@ if [ -r "$IMG" ]; then
 	expect_rc "qemu user net: selftest after DHCP, exit 0" 0
 	expect_line "qemu user net: DHCP lease from slirp" "$LOG" '^tandem: net: virt0 inet 10\.0\.2\.15/24 gw 10\.0\.2\.2'
 	expect_line "qemu user net: DNS server from DHCP" "$LOG" '^tandem: net: dns 10\.0\.2\.3$'
+fi
+
+# ---- QEMU user networking + `tandem run -p`: epecho's echo, control and
+# HTTP ports forwarded to 127.0.0.1, reached with curl and nc ----
+trap '[ -n "$GPID" ] && kill "$GPID" 2>/dev/null' EXIT
+if [ -r "$EPIMG" ]; then
+	P0=$(( 20000 + $$ % 20000 ))
+	LOG=$T/qemu-user-fwd.log
+	"$(t_launcher)" run tcg "$EPIMG" --net user -p "$P0:7" \
+	    -p "$((P0 + 1)):8" -p "$((P0 + 2)):80" --timeout 300 -- \
+	    net_wait=20 > "$LOG" 2> "$T/qemu-user-fwd.err" &
+	GPID=$!
+	# a loaded host: boot and slirp's DHCP may take a while
+	for ((i = 0; i < 1800; i++)); do
+		grep -q '^epecho: ready' "$LOG" 2>/dev/null && break
+		kill -0 "$GPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	expect_line "user net -p: DHCP lease from slirp" "$LOG" '^tandem: net: virt0 inet 10\.0\.2\.15/24 gw 10\.0\.2\.2'
+	out=$(curl -s --max-time 20 "http://127.0.0.1:$((P0 + 2))/" 2>&1)
+	if [[ $out == "epecho: hello ::ffff:10.0.2.2 port "* ]]; then
+		pass "user net -p $((P0 + 2)):80: curl from the host: $out"
+	else
+		fail "user net -p: curl" "got '$out'"
+	fi
+	if command -v nc > /dev/null; then
+		out=$(printf 'hello through the forward\n' |
+		    timeout 20 nc -q 3 127.0.0.1 "$P0" 2>&1)
+		if [ "$out" = "hello through the forward" ]; then
+			pass "user net -p $P0:7: nc from the host, echoed"
+		else
+			fail "user net -p: nc echo" "got '$out'"
+		fi
+	else
+		skip "user net -p: nc" "no nc (netcat-openbsd)"
+	fi
+	if timeout 120 $PY tests/net/client.py -p "$P0" 127.0.0.1 bulk 10 \
+	    > "$T/user-fwd-bulk.host" 2>&1; then
+		pass "user net -p: $(tail -1 "$T/user-fwd-bulk.host")"
+	else
+		fail "user net -p: bulk" "" "$T/user-fwd-bulk.host"
+	fi
+	timeout 20 $PY tests/net/client.py -p "$P0" 127.0.0.1 ctl quit > /dev/null 2>&1
+	wait "$GPID"
+	RC=$?
+	GPID=
+	expect_rc "user net -p: epecho exits 0 when told to" 0
+fi
+
+# ---- 5. the same epecho.c on Linux: loopback sanity ----
+if [ -x "$EPLINUX" ]; then
+	P0=$(( 30000 + $$ % 20000 ))
+	LOG=$T/linux-epecho.log
+	"$EPLINUX" -p "$P0" -w "$((P0 + 3))" > "$LOG" 2>&1 &
+	GPID=$!
+	for ((i = 0; i < 50; i++)); do
+		grep -q '^epecho: ready' "$LOG" 2>/dev/null && break
+		sleep 0.1
+	done
+	lx() {	# lx NAME ARGS...
+		local n=$1
+		shift
+		if timeout 120 $PY tests/net/client.py -p "$P0" "$@" \
+		    > "$T/linux-$n.host" 2>&1; then
+			pass "linux epecho $n: $(tail -1 "$T/linux-$n.host")"
+		else
+			fail "linux epecho $n" "" "$T/linux-$n.host"
+		fi
+	}
+	lx conns 127.0.0.1 conns 1000
+	lx bulk 127.0.0.1 bulk 100
+	lx bulk6 ::1 bulk 10
+	lx udp 127.0.0.1 udp 32
+	lx udp6 ::1 udp 16
+	lx outbound 127.0.0.1 outbound 127.0.0.1
+	lx abort 127.0.0.1 abort 1000
+	out=$(curl -s --max-time 10 "http://127.0.0.1:$((P0 + 3))/" 2>&1)
+	check "linux epecho http: $out" [ "${out%% port *}" = "epecho: hello ::ffff:127.0.0.1" ]
+	timeout 20 $PY tests/net/client.py -p "$P0" 127.0.0.1 ctl quit > /dev/null 2>&1
+	wait "$GPID"
+	RC=$?
+	GPID=
+	expect_rc "linux epecho: exits 0 when told to" 0
+else
+	fail "linux epecho: no $EPLINUX (make first)"
 fi
 
 # ---- 3. fuzzer ------------------------------------------------------------------

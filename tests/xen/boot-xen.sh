@@ -16,6 +16,11 @@
 #                      becomes a virtio-blk disk of dom0 with serial tdK
 #                      (cache=writeback: a guest flush reaching dom0's
 #                      disk ends in fdatasync of the file)
+# JOBDIR/hostfwd       optional: "HOSTPORT:GUESTPORT" lines (`tandem run
+#                      xen -p`): dom0 gets a virtio-net NIC on QEMU's user
+#                      network forwarding 127.0.0.1:HOSTPORT to
+#                      10.0.2.15:GUESTPORT (dom0-init.sh's UPLINK bridges
+#                      it to the guests)
 #
 # Results in JOBDIR:
 #   serial.log      everything QEMU's COM1 printed (CRs stripped)
@@ -76,6 +81,13 @@ while IFS= read -r f; do
 	    -device "virtio-blk-pci,drive=hd$k,serial=td$k")
 	k=$((k + 1))
 done < <(cat "$jd/disks" 2>/dev/null)
+fwd=
+while IFS= read -r f; do
+	[[ $f =~ ^[0-9]+:[0-9]+$ ]] || continue
+	fwd+=",hostfwd=tcp:127.0.0.1:${f%%:*}-10.0.2.15:${f#*:}"
+done < <(cat "$jd/hostfwd" 2>/dev/null)
+[ -n "$fwd" ] && qemu+=(-netdev "user,id=up$fwd"
+    -device "virtio-net-pci,netdev=up,mac=52:54:00:12:34:60")
 printf '%q ' "${qemu[@]}" > "$jd/qemu.cmd"
 
 t0=$(date +%s.%N)

@@ -206,9 +206,10 @@ cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 "$root/usr/lib/x86_64-linux-gnu/"
 mkdir -p "$root/etc/xen"
 cp -a "$stage/etc/xen/scripts" "$stage/etc/xen/xl.conf" "$root/etc/xen/"
 # netback + bridge for guest NICs on xenbr0, blkback + loop for guest disks,
-# virtio-blk for host files passed through to guests (phy: vbds).
+# virtio-blk for host files passed through to guests (phy: vbds),
+# virtio-net for the uplink of `tandem run xen -p` (dom0-init.sh UPLINK).
 add_modules xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs \
-    xen-netback xen-blkback bridge loop virtio_pci virtio_blk
+    xen-netback xen-blkback bridge loop virtio_pci virtio_blk virtio_net
 install -m 755 "$here/dom0-init.sh" "$root/init"
 ldconfig -r "$root" 2>/dev/null || true
 

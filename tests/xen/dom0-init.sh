@@ -101,6 +101,33 @@ BRIDGE_IP=
 [ -n "$BRIDGE_IP" ] && ip addr add "$BRIDGE_IP" dev xenbr0
 ip link set lo up
 ip link set xenbr0 up
+# UPLINK=1 (`tandem run xen -p`): dom0's NIC on the outer QEMU's user
+# network, whose host forwards go to 10.0.2.15, joins xenbr0 while a job
+# with JOB_UPLINK=1 runs -- the guests on the bridge are then on that
+# network: the outer QEMU's DHCP gives the first of them 10.0.2.15, and
+# the forwarded ports reach it.  Other jobs' bridge sees none of its
+# traffic.  No NAT in dom0: it has neither netfilter tools nor a DHCP
+# server.
+UPLINK=${UPLINK:-}
+if [ -n "$UPLINK" ]; then
+	up=
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		for f in /sys/class/net/*/device; do
+			[ -e "$f" ] || continue
+			f=${f%/device}
+			up=${f##*/}
+			break
+		done
+		[ -n "$up" ] && break
+		sleep 0.2
+	done
+	if [ -n "$up" ] && ip link set "$up" up; then
+		echo "$up" > /run/uplink
+		log "uplink $up (host forwards to 10.0.2.15) for JOB_UPLINK jobs"
+	else
+		log "uplink: no NIC from the outer QEMU; -p forwards fail"
+	fi
+fi
 
 # @HD:K@ -> /dev/vdX by the serial QEMU gave each host disk
 : > /run/hd.sed
@@ -149,7 +176,13 @@ run_job() {
 	n=$1
 	d=/guest/$n
 	GUEST_TIMEOUT=60
+	JOB_UPLINK=
 	[ -r "$d/env" ] && . "$d/env"
+	uplink=
+	if [ -n "$JOB_UPLINK" ] && [ -s /run/uplink ]; then
+		read -r uplink < /run/uplink
+		brctl addif xenbr0 "$uplink" || log "uplink: brctl addif $uplink failed"
+	fi
 	marker=
 	[ -r "$d/shutdown-after" ] && read -r marker < "$d/shutdown-after"
 	name=$(sed -n 's/^name *= *"\(.*\)".*/\1/p' "$d/guest.cfg" | head -1)
@@ -240,6 +273,7 @@ run_job() {
 	fi
 	[ -r "$d/post.sh" ] && NAME=$name DOMID=$domid JOB=$d sh "$d/post.sh" 2>&1 |
 	    sed 's/^/post: /'
+	[ -n "$uplink" ] && brctl delif xenbr0 "$uplink"
 	echo "@@JOB-END $n rc=$rc reason=$(reason_of "$name") t=$(el)@@"
 }
 

@@ -11,6 +11,7 @@ T=$B/tests/xen
 . tests/xen/split.sh
 . tests/xen/libos.sh
 . tests/xen/fs.sh
+. tests/xen/net.sh
 mkdir -p "$T"
 IMG=$B/img/hello.img
 sha0=$(cat "$B/img/hello.img.sha256" 2>/dev/null || sha256sum "$IMG" | cut -d' ' -f1)
@@ -31,6 +32,7 @@ for ty in pv pvh; do
 	xen_job "hyptest-$ty" $ty "$B/img/hypercall-test.img" 'HYPTEST_KEY="hello world"'
 	libos_jobs "$ty"
 	fs_jobs "$ty"
+	net_jobs "$ty"
 	# hardening (tests/libos/harden.sh): each must end in a clear panic
 	for p in $HARDEN; do
 		xen_job "hd-$p-$ty" $ty "$B/img/hd-$p.img"
@@ -95,6 +97,7 @@ for ty in pv pvh; do
 	[ -n "$split_ok" ] && split_checks "$ty"
 	libos_checks "$ty"
 	fs_checks "$ty"
+	net_checks "$ty"
 	# hardening: status 255 and the EXPECT lines of each program
 	for p in $HARDEN; do
 		expect_job "harden $p xen-$ty rc" "hd-$p-$ty" 255
