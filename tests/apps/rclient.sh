@@ -19,7 +19,7 @@ export LC_ALL=C	# ${#w} counts bytes
 cmd=$1 host=${2%:*} port=6379
 [[ $2 == *:* ]] && port=${2##*:}
 shift 2
-exec 3<> "/dev/tcp/$host/$port" 2> /dev/null || exit 1
+{ exec 3<> "/dev/tcp/$host/$port"; } 2> /dev/null || exit 1
 
 # reply: one reply read from the server, printed as described above
 reply() {
