@@ -10,6 +10,7 @@ T=$B/tests/xen
 . tests/boot/lib.sh
 . tests/xen/split.sh
 . tests/xen/libos.sh
+. tests/xen/apps.sh
 mkdir -p "$T"
 IMG=$B/img/hello.img
 sha0=$(cat "$B/img/hello.img.sha256" 2>/dev/null || sha256sum "$IMG" | cut -d' ' -f1)
@@ -29,6 +30,7 @@ for ty in pv pvh; do
 	xen_job "stress-$ty" $ty "$B/img/stress.img" 64 5
 	xen_job "hyptest-$ty" $ty "$B/img/hypercall-test.img" 'HYPTEST_KEY="hello world"'
 	libos_jobs "$ty"
+	apps_jobs "$ty"
 	# hardening (tests/libos/harden.sh): each must end in a clear panic
 	for p in $HARDEN; do
 		xen_job "hd-$p-$ty" $ty "$B/img/hd-$p.img"
@@ -92,6 +94,7 @@ for ty in pv pvh; do
 	# the split drivers (tests/xen/split.sh)
 	[ -n "$split_ok" ] && split_checks "$ty"
 	libos_checks "$ty"
+	apps_checks "$ty"
 	# hardening: status 255 and the EXPECT lines of each program
 	for p in $HARDEN; do
 		expect_job "harden $p xen-$ty rc" "hd-$p-$ty" 255
