@@ -309,11 +309,11 @@ fs-check: all
 demo: all
 	@apps/nginx/demo.sh $(BUILD)
 
-# The same image as Xen PV and PVH guests (Xen-in-QEMU here; ~1 min, and
-# the first time it fetches Xen and a dom0 kernel from the Debian archive).
+# The same nginx.img as Xen PV and PVH guests, its page fetched from dom0
+# (Xen-in-QEMU here; ~2 min, and the first time it fetches Xen and a dom0
+# kernel from the Debian archive).
 demo-xen: all
-	$(BUILD)/bin/tandem run xen $(BUILD)/img/hello.img --type pv -- 0
-	$(BUILD)/bin/tandem run xen $(BUILD)/img/hello.img --type pvh -- 0
+	@apps/nginx/demo-xen.sh $(BUILD)
 
 bench: all
 	bench/boot.sh $(BUILD)

@@ -12,6 +12,7 @@ T=$B/tests/xen
 . tests/xen/libos.sh
 . tests/xen/fs.sh
 . tests/xen/net.sh
+. tests/xen/apps.sh
 mkdir -p "$T"
 IMG=$B/img/hello.img
 sha0=$(cat "$B/img/hello.img.sha256" 2>/dev/null || sha256sum "$IMG" | cut -d' ' -f1)
@@ -33,6 +34,7 @@ for ty in pv pvh; do
 	libos_jobs "$ty"
 	fs_jobs "$ty"
 	net_jobs "$ty"
+	apps_jobs "$ty"
 	# hardening (tests/libos/harden.sh): each must end in a clear panic
 	for p in $HARDEN; do
 		xen_job "hd-$p-$ty" $ty "$B/img/hd-$p.img"
@@ -98,6 +100,7 @@ for ty in pv pvh; do
 	libos_checks "$ty"
 	fs_checks "$ty"
 	net_checks "$ty"
+	apps_checks "$ty"
 	# hardening: status 255 and the EXPECT lines of each program
 	for p in $HARDEN; do
 		expect_job "harden $p xen-$ty rc" "hd-$p-$ty" 255
