@@ -47,7 +47,7 @@ print(s + 'x' * (1024 - len(s) - len(t)) + t, end='')" > "$R/srv/www/1k.html"
 TIMG=$W/nginx-bench.img
 "$B/bin/tandem" bake "$B/apps/nginx/objs/nginx" -o "$TIMG" --root "$R" \
     --config net --mem 32 --args "-p / -c /etc/nginx/nginx.conf" || exit 2
-bench/linux-guest/build-apps.sh "$LXD" "$R" apps/redis/root > "$W/linux-build.log" 2>&1 ||
+bench/linux-guest/build-apps.sh "$LXD" nginx "$R" > "$W/linux-build.log" 2>&1 ||
     { tail "$W/linux-build.log" >&2; exit 2; }
 ARGS=(-p / -c /etc/nginx/nginx.conf)
 URL=http://$IP/1k.html

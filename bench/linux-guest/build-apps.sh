@@ -1,15 +1,15 @@
 #!/bin/bash
-# bench/linux-guest/build-apps.sh OUTDIR NGINX_ROOT REDIS_ROOT
+# bench/linux-guest/build-apps.sh OUTDIR nginx|redis APPROOT
 #
 # The Linux side of bench/nginx.sh and bench/redis.sh: Debian's own nginx
 # and redis-server binaries (the host's packages, tools/deps.sh) in an
 # initramfs for the Debian kernel that bench/linux-guest/build.sh fetches.
 #   OUTDIR/vmlinuz, OUTDIR/kernel-version.txt   from build.sh (OUTDIR/base)
 #   OUTDIR/initrd-nginx.img   busybox-static + /usr/sbin/nginx with its ldd
-#                             closure + NGINX_ROOT (the appliance's root
+#                             closure + APPROOT (the appliance's root
 #                             tree: nginx.conf, /srv/www)
 #   OUTDIR/initrd-redis.img   the same with /usr/bin/redis-server and
-#                             REDIS_ROOT (/etc/redis/redis.conf)
+#                             APPROOT (/etc/redis/redis.conf)
 # Both carry the virtio modules and ext4 (the disk at /data), in the order
 # `modprobe --show-depends` gives.  One initramfs per app, so neither
 # guest's memory holds the other app.
@@ -20,14 +20,19 @@
 # Rebuilt only when an input is newer than the output.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-OUT=${1:?usage: build-apps.sh OUTDIR NGINX_ROOT REDIS_ROOT}
-NGROOT=${2:?nginx root}
-RDROOT=${3:?redis root}
+OUT=${1:?usage: build-apps.sh OUTDIR nginx|redis APPROOT}
+APP=${2:?app}
+APPROOT=${3:?app root}
+case $APP in
+nginx) BIN=/usr/sbin/nginx ;;
+redis) BIN=/usr/bin/redis-server ;;
+*) echo "build-apps: app must be nginx or redis" >&2; exit 2 ;;
+esac
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 MODS="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net ext4"
 
-for b in /usr/sbin/nginx /usr/bin/redis-server /bin/busybox; do
+for b in $BIN /bin/busybox; do
 	[ -x "$b" ] || { echo "build-apps: $b missing (tools/deps.sh install)" >&2; exit 1; }
 done
 "$HERE/build.sh" "$OUT/base" >&2
@@ -101,5 +106,4 @@ mkinitrd() {
 	mv "$img.tmp" "$img"
 	echo "build-apps: $img $(($(stat -c %s "$img") / 1024)) KiB" >&2
 }
-mkinitrd nginx /usr/sbin/nginx "$NGROOT"
-mkinitrd redis /usr/bin/redis-server "$RDROOT"
+mkinitrd "$APP" "$BIN" "$APPROOT"
