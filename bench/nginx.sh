@@ -15,7 +15,8 @@
 # boots per side alternating; mean), launch -> first HTTP 200 (from
 # starting the launcher to the first answered GET, polled from the host),
 # image size, least --mem that serves `wrk -d3` without an error (binary
-# search; MINMEM=0 skips it).  Prints one markdown table (also in
+# search; MINMEM=0 skips it, MINMEM=tandem searches
+# Tandem's only).  Prints one markdown table (also in
 # BUILD/bench/apps/nginx.md).  Needs root.  Numbers are only comparable
 # within one run; nothing here is a pass/fail test.
 set -uo pipefail
@@ -91,10 +92,10 @@ tsz=$(stat -c %s "$B/img/nginx.img")
 lsz=$(($(stat -c %s "$LXD/vmlinuz") + $(stat -c %s "$LXD/initrd-nginx.img")))
 
 tm=n/a lm=n/a
-if [ "$MINMEM" = 1 ]; then
-	tm=$(min_mem tandem 0 64 1 -- "${ARGS[@]}")
-	lm=$(min_mem linux 32 256 8 -- "${ARGS[@]}")
-fi
+case $MINMEM in
+1|tandem) tm=$(min_mem tandem 0 64 1 -- "${ARGS[@]}") ;;
+esac
+[ "$MINMEM" = 1 ] && lm=$(min_mem linux 32 256 8 -- "${ARGS[@]}")
 
 kib() { echo "$(($1 / 1024)) KiB"; }
 {

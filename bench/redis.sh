@@ -18,7 +18,8 @@
 # launch -> first PONG (from starting the launcher to the first answered
 # PING, polled from the host); image size; least --mem that serves
 # redis-benchmark -n 5000 (-P 1 and -P 16) without an error (binary
-# search; MINMEM=0 skips it).  Prints one markdown table (also in
+# search; MINMEM=0 skips it, MINMEM=tandem searches
+# Tandem's only).  Prints one markdown table (also in
 # BUILD/bench/apps/redis.md).  Needs root.  Numbers are only comparable
 # within one run; nothing here is a pass/fail test.
 set -uo pipefail
@@ -91,10 +92,10 @@ tl=$(mean "${LAUNCH[tandem]}" 3) ll=$(mean "${LAUNCH[linux]}" 3)
 tsz=$(stat -c %s "$B/img/redis.img")
 lsz=$(($(stat -c %s "$LXD/vmlinuz") + $(stat -c %s "$LXD/initrd-redis.img")))
 tm=n/a lm=n/a
-if [ "$MINMEM" = 1 ]; then
-	tm=$(min_mem tandem 0 64 1 -- "${ARGS[@]}")
-	lm=$(min_mem linux 32 256 8 -- "${ARGS[@]}")
-fi
+case $MINMEM in
+1|tandem) tm=$(min_mem tandem 0 64 1 -- "${ARGS[@]}") ;;
+esac
+[ "$MINMEM" = 1 ] && lm=$(min_mem linux 32 256 8 -- "${ARGS[@]}")
 
 kib() { echo "$(($1 / 1024)) KiB"; }
 row() {	# row LABEL KEY N

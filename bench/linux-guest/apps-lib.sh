@@ -16,6 +16,7 @@ NS=tdb$APP$$
 IP=192.0.2.2
 LXD=$B/bench/linux-apps
 GPID=
+PLUGARGS=()
 DISK=$B/bench/apps/$APP-disk.img
 
 apps_cleanup() {
@@ -55,6 +56,7 @@ boot() {
 	local common=(--machine "$M" --mem "$mem" --timeout 3600 --net tap:tap0
 	    --disk "$DISK" --show-cfg)
 	[ -n "${CPU:-}" ] && common+=(--cpu "$CPU")
+	common+=("${PLUGARGS[@]}")	# bench/app-cycles.sh: the counting plugin
 	T0=$(date +%s%N)
 	if [ "$side" = tandem ]; then
 		in_ns "$B/bin/tandem" run tcg "$TIMG" "${common[@]}" \
