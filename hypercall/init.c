@@ -327,16 +327,28 @@ hyp_strlcpy(char *d, const char *s, size_t n)
 		d[i] = '\0';
 }
 
+/*
+ * Out of line, not __builtin_*: with -mgeneral-regs-only GCC expands a
+ * copy or fill of unknown size as `rep movsb`/`rep stosb`, one byte per
+ * iteration, and under QEMU TCG every iteration is a trip through the
+ * translated-block loop.  core's (or the libc's) memcpy/memset move 8
+ * bytes per iteration.  It matters: anonmmap zeroes every page an app
+ * maps, and musl's malloc maps and unmaps 16 KiB per nginx request
+ * (bench/app-cycles.sh: 16,400 of 50,200 guest instructions per request).
+ */
+void	*memcpy(void *, const void *, size_t);
+void	*memset(void *, int, size_t);
+
 void
 hyp_memcpy(void *d, const void *s, size_t n)
 {
 
-	__builtin_memcpy(d, s, n);
+	memcpy(d, s, n);
 }
 
 void
 hyp_memset(void *d, int c, size_t n)
 {
 
-	__builtin_memset(d, c, n);
+	memset(d, c, n);
 }

@@ -26,6 +26,9 @@ pkgs=(
 	# appliance tests and demo (tests/apps, make demo): HTTP and redis
 	# clients and load generators
 	curl wrk redis-tools
+	# bench/nginx.sh, bench/redis.sh: Debian's own nginx and redis-server
+	# binaries (with their libraries) go into the Linux guest's initramfs
+	nginx redis-server
 	# network tests (tests/net): namespaces, ping, a DHCP server
 	iproute2 iputils-ping dnsmasq-base netcat-openbsd
 	# launcher: image checks (readelf, objcopy are binutils), port checks,
