@@ -178,14 +178,18 @@ rumpuser_dprintf(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Only rump syscall clients look at errno, and Tandem's (libos) read it
- * right after the call returns, before anything can switch threads, so
- * one word serves the single CPU. */
+/* rumpuser(3): sets the calling host thread's errno.  A thread running
+ * app code has its errno in the C library's per-thread data, which the
+ * layer running the app knows how to reach (td_app_seterrno, weak:
+ * libos defines it); hyp_errno keeps the last value for threads without
+ * an app errno and for the hypercall tests. */
 void
 rumpuser_seterrno(int error)
 {
 
 	hyp_errno = error;
+	if (td_app_seterrno != NULL)
+		td_app_seterrno(error);
 }
 
 int

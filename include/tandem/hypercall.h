@@ -50,6 +50,15 @@
 #define TD_ENAMETOOLONG	63
 #define TD_ENOSYS	78
 
+/* ---- errno of the calling thread (rumpuser_seterrno) ----------------
+ * Optional, defined by the layer that runs apps (libos; weak): called by
+ * rumpuser_seterrno(error) on the calling thread with the NetBSD number
+ * above.  It stores the app's number for it where that thread's app code
+ * reads errno (musl's per-thread errno), as NetBSD's librumpuser sets
+ * the host thread's; threads that run no app code are left alone.
+ * Thread context; never blocks. */
+void	td_app_seterrno(int error) __attribute__((weak));
+
 /* Scatter/gather element (layout of struct iovec). */
 struct td_iovec {
 	void	*iov_base;
