@@ -13,7 +13,8 @@
 #   redis:    redis-benchmark -c 1 -n N -P 1, GET then SET; and GET -P 16
 # For Tandem also the 25 functions with the most instructions per request
 # (symbols from the image's .dbg).  Prints a report (also in
-# BUILD/bench/apps/cycles-APP.txt).  Needs root; run bench/nginx.sh or
+# BUILD/bench/apps/cycles-APP.txt; SIDES=tandem: only Tandem).  Needs
+# root; run bench/nginx.sh or
 # bench/redis.sh once first (images, Linux initramfs).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
@@ -80,7 +81,8 @@ window() {
 }
 
 apps_net
-for s in tandem linux; do
+exec > >(tee "$W/cycles-$APP.txt") 2>&1
+for s in ${SIDES:-tandem linux}; do
 	syms=
 	if [ $s = tandem ]; then
 		nm -n "${TIMG%.img}.dbg" > "$W/$APP.syms" 2>/dev/null && syms=$W/$APP.syms
@@ -103,4 +105,4 @@ for s in tandem linux; do
 		window "GET -P 16, per request" $((N * 10)) "$syms" rb -n $((N * 10)) -P 16 -t get
 	fi
 	stop_guest
-done 2>&1 | tee "$W/cycles-$APP.txt"
+done

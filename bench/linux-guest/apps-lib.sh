@@ -30,6 +30,7 @@ apps_cleanup() {
 apps_net() {
 	ip netns add "$NS" || { echo "${0##*/}: cannot create netns (root?)" >&2; exit 2; }
 	trap apps_cleanup EXIT
+	trap 'exit 143' TERM INT HUP	# so that EXIT runs: no QEMU left behind
 	ip -n "$NS" link set lo up
 	ip -n "$NS" tuntap add dev tap0 mode tap
 	ip -n "$NS" addr add 192.0.2.1/24 dev tap0
