@@ -387,7 +387,7 @@ write_fresh(struct e4_chan *c, uint64_t off, uint64_t len, void *data)
 static errcode_t
 hold(struct e4_chan *c, uint64_t off, uint64_t len, const void *data)
 {
-	struct held *h = c->nheld > 0 ? &c->held[c->nheld - 1] : NULL, *n;
+	struct held *h, *n;
 	errcode_t err;
 
 	/* the run goes out before anything held: a later write of its
@@ -395,7 +395,7 @@ hold(struct e4_chan *c, uint64_t off, uint64_t len, const void *data)
 	if (c->run_len != 0 && off < c->run_off + c->run_len &&
 	    c->run_off < off + len && (err = commit(c)) != 0)
 		return err;
-
+	h = c->nheld > 0 ? &c->held[c->nheld - 1] : NULL;
 	if (h != NULL && h->off == off && h->len == len) {
 		memcpy(h->buf, data, len);	/* the same block again */
 		return 0;
