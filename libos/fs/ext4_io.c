@@ -18,9 +18,15 @@
  *      blocks): nothing on the device points to them yet, so they go out
  *      first; consecutive ones are gathered into one request of up to
  *      1 MiB (libext2fs writes a file one block at a time);
- *   2. every other block (inode table, directory, bitmaps, descriptors,
- *      superblock), held and sent at commit in libext2fs's order, a
- *      rewrite of the block just written replacing it;
+ *   2. every other block (directory, bitmaps, descriptors, superblock,
+ *      data blocks rewritten in place), held and sent at commit in
+ *      libext2fs's order, a rewrite of the block just written replacing
+ *      it; then the inode table blocks among them, in the same order.
+ *      Why: ext2fs_file_write writes the inode with its new i_size
+ *      before ext2fs_file_close writes the partly filled last block, so
+ *      a crash between the two left an i_size covering zeros (a torn
+ *      tail: redis then refuses its AOF).  Data before inode is what
+ *      Linux's data=ordered gives too;
  *   3. last, the extent tree blocks the op changed (recognised by their
  *      header), the ones nearest the root first.
  * Why 3: libext2fs grows a leaf's extent before it writes the inode's new
@@ -71,6 +77,7 @@ struct e4_chan {
 	int		 nfresh;
 	int		 freed;		/* the op freed blocks: none fresh */
 	struct e4_cache	*cache;		/* ext4_cache.c, may be NULL */
+	ext2_filsys	 fs;		/* for the inode tables; may be NULL */
 	char		*run;		/* fresh writes gathered into one */
 	uint64_t	 run_off;
 	size_t		 run_len;
@@ -262,6 +269,33 @@ run_add(struct e4_chan *c, uint64_t off, uint64_t len, const void *data)
 	return 0;
 }
 
+/* Whether a held write lies in an inode table (the mount told us the
+ * file system; without it nothing is, which is libext2fs's order). */
+static int
+in_itable(struct e4_chan *c, const struct held *h)
+{
+	ext2_filsys fs = c->fs;
+	blk64_t b, t;
+	dgrp_t g;
+
+	if (fs == NULL || fs->blocksize == 0 || fs->group_desc == NULL)
+		return 0;
+	b = h->off / fs->blocksize;
+	for (g = 0; g < fs->group_desc_count; g++) {
+		t = ext2fs_inode_table_loc(fs, g);
+		if (t != 0 && b >= t && b < t + fs->inode_blocks_per_group)
+			return 1;
+	}
+	return 0;
+}
+
+void
+e4io_set_fs(io_channel io, ext2_filsys fs)
+{
+
+	((struct e4_chan *)io->private_data)->fs = fs;
+}
+
 /* Sends the held writes (order: see the top of this file) and forgets
  * what the op allocated.  The first error is returned, the rest still
  * tried: the caller reports the error, the device keeps what it took. */
@@ -269,16 +303,19 @@ static errcode_t
 commit(struct e4_chan *c)
 {
 	errcode_t err, e;
-	int i, d, depth;
+	int i, d, depth, pass;
 
 	err = run_flush(c);
-	for (i = 0; i < c->nheld; i++) {
-		if (extent_depth(&c->held[i]) >= 0)
-			continue;
-		e = raw(c, c->held[i].off, c->held[i].len, c->held[i].buf, 1);
-		if (err == 0)
-			err = e;
-	}
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < c->nheld; i++) {
+			if (extent_depth(&c->held[i]) >= 0 ||
+			    in_itable(c, &c->held[i]) != pass)
+				continue;
+			e = raw(c, c->held[i].off, c->held[i].len,
+			    c->held[i].buf, 1);
+			if (err == 0)
+				err = e;
+		}
 	for (d = 5; d >= 0; d--)
 		for (i = 0; i < c->nheld; i++) {
 			depth = extent_depth(&c->held[i]);
