@@ -321,6 +321,7 @@ td_app_main(int argc, char **argv)
 	AUX(AT_RANDOM, (uintptr_t)at_random);
 	AUX(AT_EXECFN, (uintptr_t)(av.n > 0 ? av.v[0] : "app"));
 	AUX(AT_PLATFORM, (uintptr_t)"x86_64");
+	AUX(AT_SYSINFO_EHDR, (uintptr_t)lo_vdso());	/* vdso.c */
 	AUX(AT_NULL, 0);
 #undef AUX
 	return __libc_start_main(main, av.n, (char **)vec, NULL, NULL, NULL);
