@@ -31,11 +31,11 @@ mknod "$R/dev/console" c 5 1
 mknod "$R/dev/null" c 1 3
 (cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip) > "$W/initrd.img"
 
-run() {	# run NAME LAUNCHER-ARGS...
-	local name=$1
-	shift
-	"$B/bin/tandem" run tcg "$@" --icount --machine "$M" --mem "$MEM" \
-	    --timeout 300 --show-cfg > "$W/$name.log" 2> "$W/$name.err"
+run() {	# run NAME IMAGE [-- APP ARGS]: the options before the first --
+	local name=$1 img=$2
+	shift 2
+	"$B/bin/tandem" run tcg "$img" --icount --machine "$M" --mem "$MEM" \
+	    --timeout 300 --show-cfg "$@" > "$W/$name.log" 2> "$W/$name.err"
 }
 run tandem "$W/syscall_bench.img" -- --	# an -append, as the Linux guest has
 
@@ -47,7 +47,7 @@ val() { tr -d '\r' < "$W/$1.log" | sed -n "s/^bench: $2 \([0-9.]*\)\$/\1/p" | he
 {
 	echo "| operation (guest cycles, -icount shift=0) | Tandem | Linux guest | Linux ÷ Tandem |"
 	echo "|---|---|---|---|"
-	for op in getpid clock_gettime_monotonic write_devnull_1byte pipe_roundtrip \
+	for op in getpid syscall_getpid clock_gettime_monotonic write_devnull_1byte pipe_roundtrip \
 	    thread_create_join futex_wake_to_run; do
 		t=$(val tandem "$op"); l=$(val linux "$op")
 		echo "| $op | ${t:-n/a} | ${l:-n/a} | $(ratio "$l" "$t") |"

@@ -331,28 +331,24 @@ hyp_strlcpy(char *d, const char *s, size_t n)
 		d[i] = '\0';
 }
 
-/*
- * Out of line, not __builtin_*: with -mgeneral-regs-only GCC expands a
- * copy or fill of unknown size as `rep movsb`/`rep stosb`, one byte per
- * iteration, and under QEMU TCG every iteration is a trip through the
- * translated-block loop.  core's (or the libc's) memcpy/memset move 8
- * bytes per iteration.  It matters: anonmmap zeroes every page an app
- * maps, and musl's malloc maps and unmaps 16 KiB per nginx request
- * (bench/app-cycles.sh: 16,400 of 50,200 guest instructions per request).
- */
-void	*memcpy(void *, const void *, size_t);
-void	*memset(void *, int, size_t);
-
+/* Word moves, then the tail: at -Os the builtins become byte-wise
+ * `rep movsb/stosb`, and under QEMU TCG every iteration of a rep is an
+ * instruction -- zeroing a thread's 140 KiB mmap cost 140k of them. */
 void
 hyp_memcpy(void *d, const void *s, size_t n)
 {
+	size_t q = n >> 3, r = n & 7;
 
-	memcpy(d, s, n);
+	__asm__ volatile("rep movsq; mov %3, %%rcx; rep movsb"
+	    : "+D"(d), "+S"(s), "+c"(q) : "r"(r) : "memory");
 }
 
 void
 hyp_memset(void *d, int c, size_t n)
 {
+	uint64_t v = (uint8_t)c * 0x0101010101010101ULL;
+	size_t q = n >> 3, r = n & 7;
 
-	memset(d, c, n);
+	__asm__ volatile("rep stosq; mov %3, %%rcx; rep stosb"
+	    : "+D"(d), "+c"(q) : "a"(v), "r"(r) : "memory");
 }

@@ -7,10 +7,9 @@
  */
 #include "lo.h"
 #include <tandem/core.h>
-#include <tandem/platform.h>
 
 /* On posix in app mode (a tandem-cc program run on Linux, e.g. by a
- * configure script) fds 0-2 are the host's own: td_plat.host_stdio. */
+ * configure script) fds 0-2 are the host's own: td_host()->stdio. */
 #define HOSTFD(f)	((int)(intptr_t)(f)->priv)
 
 void
@@ -30,7 +29,7 @@ host_rw(struct lo_file *f, const struct iovec *iov, int cnt, int write)
 	for (i = 0; i < cnt; i++) {
 		if (iov[i].iov_len == 0)
 			continue;
-		r = td_plat.host_stdio(HOSTFD(f), iov[i].iov_base,
+		r = td_host()->stdio(HOSTFD(f), iov[i].iov_base,
 		    iov[i].iov_len, write);
 		if (r < 0)
 			return n > 0 ? n : r;
@@ -45,7 +44,7 @@ static ssize_t
 cons_read(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 {
 
-	if (td_plat.host_stdio != NULL)
+	if (td_host() != NULL)
 		return host_rw(f, iov, cnt, 0);
 	return 0;
 }
@@ -56,7 +55,7 @@ cons_write(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 	ssize_t n = 0;
 	int i;
 
-	if (td_plat.host_stdio != NULL)
+	if (td_host() != NULL)
 		return host_rw(f, iov, cnt, 1);
 	for (i = 0; i < cnt; i++) {
 		lo_cons_write(iov[i].iov_base, iov[i].iov_len);

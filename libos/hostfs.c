@@ -12,10 +12,10 @@
  * others rename directories around it.  Data goes through a second
  * descriptor opened on first use (through /proc/self/fd, the only way
  * to reopen an O_PATH descriptor for I/O).  Host calls go through
- * td_plat.host_syscall, which exists only in that mode.
+ * td_host()->syscall (core.h), which exists only in that mode.
  */
 #include "lo.h"
-#include <tandem/platform.h>
+#include <tandem/core.h>
 
 /* getdents64(2) records (the kernel's layout; no uapi header has it) */
 struct linux_dirent64 {
@@ -38,7 +38,7 @@ static long
 hsys(long nr, long a, long b, long c, long d, long e)
 {
 
-	return td_plat.host_syscall(nr, a, b, c, d, e, 0);
+	return td_host()->syscall(nr, a, b, c, d, e, 0);
 }
 
 static const struct lo_vnops hostfs_vnops;
@@ -350,7 +350,7 @@ h_mount(struct lo_mount *mp, const char *source, int flags,
 {
 	long fd;
 
-	if (td_plat.host_syscall == NULL)
+	if (td_host() == NULL)
 		return -ENODEV;		/* not posix app mode */
 	/* libos applies the app's umask: the host's must not apply twice */
 	hsys(__NR_umask, 0, 0, 0, 0, 0);

@@ -239,4 +239,8 @@ int	lo_errno_from_rump(int);
 int	lo_manifest_each(const char *key,
 	    void (*fn)(const char *, size_t, void *), void *arg);
 
+/* ---- the vDSO (vdso.c): the ELF image for AT_SYSINFO_EHDR, whose
+ * __vdso_clock_gettime musl calls instead of the system call. */
+void	*lo_vdso(void);
+
 #endif /* LIBOS_LO_H */

@@ -15,7 +15,6 @@
 #include <linux/auxvec.h>
 #include <linux/elf.h>
 #include <tandem/core.h>
-#include <tandem/platform.h>
 
 int	main(int, char **, char **);
 int	__libc_start_main(int (*)(int, char **, char **), int, char **,
@@ -247,21 +246,23 @@ int
 td_app_main(int argc, char **argv)
 {
 	struct strv av = { 0 }, env = { 0 };
+	const struct td_host *host;
 	const Elf64_Phdr *ph;
 	const char *k, *v;
 	uint64_t *vec;
 	long nph;
 	int i, n;
 
+	host = td_host();
 	lo_thread_init();
 	rumpuser_mutex_init(&lo_giant, RUMPUSER_MTX_KMUTEX);
 	lo_syscall_init();
 	lo_fd_init();
 	run_inits();
 
-	if (td_plat.host_argv != NULL) {
-		for (i = 0; td_plat.host_argv[i] != NULL; i++)
-			strv_add(&av, td_plat.host_argv[i]);
+	if (host != NULL) {
+		for (i = 0; host->argv[i] != NULL; i++)
+			strv_add(&av, host->argv[i]);
 	} else {
 		/* argv[0]: TD_APP=, else the name the image was baked as */
 		if (td_param("TD_APP") == NULL &&
@@ -274,9 +275,9 @@ td_app_main(int argc, char **argv)
 		if (!td_app_args_given())
 			manifest_each("args", args_line, &av);
 	}
-	if (td_plat.host_envp != NULL) {
-		for (i = 0; td_plat.host_envp[i] != NULL; i++)
-			strv_add(&env, td_plat.host_envp[i]);
+	if (host != NULL) {
+		for (i = 0; host->envp[i] != NULL; i++)
+			strv_add(&env, host->envp[i]);
 	} else {
 		manifest_each("env", env_line, &env);
 		for (i = 0; (v = td_param_at(i, &k)) != NULL; i++)
@@ -320,6 +321,7 @@ td_app_main(int argc, char **argv)
 	AUX(AT_RANDOM, (uintptr_t)at_random);
 	AUX(AT_EXECFN, (uintptr_t)(av.n > 0 ? av.v[0] : "app"));
 	AUX(AT_PLATFORM, (uintptr_t)"x86_64");
+	AUX(AT_SYSINFO_EHDR, (uintptr_t)lo_vdso());	/* vdso.c */
 	AUX(AT_NULL, 0);
 #undef AUX
 	return __libc_start_main(main, av.n, (char **)vec, NULL, NULL, NULL);

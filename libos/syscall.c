@@ -10,10 +10,13 @@
 #include "lo.h"
 #include "sysnames.h"		/* generated from <asm/unistd_64.h> */
 
+#define LO_STR_(x)	#x
+#define LO_STR(x)	LO_STR_(x)
+
 extern const struct lo_sysent *const __start_link_set_libos_sys[];
 extern const struct lo_sysent *const __stop_link_set_libos_sys[];
 
-static lo_sysfn		 systab[LO_NSYS];
+static lo_sysfn		 systab[LO_NSYS] __attribute__((used));	/* asm */
 static int		 trace_nosys;	/* command line: libos.strace=1 */
 static uint32_t		 unimpl[LO_NSYS + 1];	/* last: out of range */
 volatile int		 lo_sigflag;		/* see signal.c */
@@ -69,11 +72,16 @@ nosys(long n)
 /*
  * What the fast table does not have: calls that SA_RESTART restarts
  * after a handler interrupted them (the slow ones), in a loop that keeps
- * the arguments, and unknown numbers.  A sibling call from
- * __tandem_syscall, so the return address is where it was.
+ * the arguments, and unknown numbers.  retslot is where the app's return
+ * address is (a handler may change it through its ucontext's RIP, as
+ * musl's cancellation does).
  */
-static long __attribute__((noinline))
-syscall_slow(long n, long a1, long a2, long a3, long a4, long a5, long a6)
+long	lo_syscall_slow(long, long, long, long, long, long, long,
+	    uintptr_t *);
+
+long
+lo_syscall_slow(long a1, long a2, long a3, long a4, long a5, long a6,
+    long n, uintptr_t *retslot)
 {
 	lo_sysfn fn;
 	long rv;
@@ -83,28 +91,86 @@ syscall_slow(long n, long a1, long a2, long a3, long a4, long a5, long a6)
 	do
 		rv = fn(a1, a2, a3, a4, a5, a6);
 	while (__builtin_expect(lo_sigflag, 0) &&
-	    lo_signal_deliver_at((uintptr_t *)__builtin_frame_address(0) + 1)
-	    && rv == -EINTR && lo_signal_restart(n));
+	    lo_signal_deliver_at(retslot) && rv == -EINTR &&
+	    lo_signal_restart(n));
 	return rv;
 }
 
-/* The hot path: a bounds check, a load, an indirect call; signals are
- * looked at only when one is pending (one load of a flag). */
-long
-__tandem_syscall(long n, long a1, long a2, long a3, long a4, long a5,
-    long a6)
-{
-	lo_sysfn fn;
-	long rv;
-
-	if ((unsigned long)n >= LO_NSYS || (fn = systab[n]) == NULL)
-		return syscall_slow(n, a1, a2, a3, a4, a5, a6);
-	rv = fn(a1, a2, a3, a4, a5, a6);
-	if (__builtin_expect(lo_sigflag, 0))
-		lo_signal_deliver_at((uintptr_t *)__builtin_frame_address(0) +
-		    1);
-	return rv;
-}
+/*
+ * The entries (libos.h), written out because the path is a handful of
+ * instructions (getpid: 16 with the app's call) and must stay so: a
+ * bounds check, a table load, an indirect call, one load of the
+ * pending-signal flag; no frame.
+ *  - __tandem_syscall(n, a1..a6): moves the arguments one register
+ *    down (a6 from the stack);
+ *  - __tandem_syscallK(a1, .., aK, n) for K < 6 (musl's __syscall0..5)
+ *    has the number after the arguments, so they already sit where the
+ *    handler wants them and only n moves.  Unused registers carry
+ *    garbage the handler never reads.
+ * A signal pending after the call is delivered with the app's return
+ * address slot, as is the slow path's.
+ */
+__asm__(
+	".text\n"
+	".globl __tandem_syscall\n"
+	".globl __tandem_syscall0, __tandem_syscall1, __tandem_syscall2\n"
+	".globl __tandem_syscall3, __tandem_syscall4, __tandem_syscall5\n"
+	".type __tandem_syscall, @function\n"
+	".type __tandem_syscall0, @function\n"
+	".type __tandem_syscall1, @function\n"
+	".type __tandem_syscall2, @function\n"
+	".type __tandem_syscall3, @function\n"
+	".type __tandem_syscall4, @function\n"
+	".type __tandem_syscall5, @function\n"
+	"__tandem_syscall:\n"
+	"	mov %rdi, %rax\n"
+	"	mov %rsi, %rdi\n"
+	"	mov %rdx, %rsi\n"
+	"	mov %rcx, %rdx\n"
+	"	mov %r8, %rcx\n"
+	"	mov %r9, %r8\n"
+	"	mov 8(%rsp), %r9\n"
+	"	jmp 1f\n"
+	"__tandem_syscall5:\n"
+	"	mov %r9, %rax\n"
+	"	jmp 1f\n"
+	"__tandem_syscall4:\n"
+	"	mov %r8, %rax\n"
+	"	jmp 1f\n"
+	"__tandem_syscall3:\n"
+	"	mov %rcx, %rax\n"
+	"	jmp 1f\n"
+	"__tandem_syscall2:\n"
+	"	mov %rdx, %rax\n"
+	"	jmp 1f\n"
+	"__tandem_syscall1:\n"
+	"	mov %rsi, %rax\n"
+	"	jmp 1f\n"
+	"__tandem_syscall0:\n"
+	"	mov %rdi, %rax\n"
+	"1:	cmp $" LO_STR(LO_NSYS) ", %rax\n"
+	"	jae 3f\n"
+	"	mov systab(,%rax,8), %r10\n"
+	"	test %r10, %r10\n"
+	"	jz 3f\n"
+	"	sub $8, %rsp\n"		/* the handler's stack aligned */
+	"	call *%r10\n"
+	"	cmpl $0, lo_sigflag(%rip)\n"
+	"	jne 2f\n"
+	"	add $8, %rsp\n"
+	"	ret\n"
+	"2:	mov %rax, (%rsp)\n"		/* the result, across delivery */
+	"	lea 8(%rsp), %rdi\n"		/* where the app's RIP is */
+	"	call lo_signal_deliver_at\n"
+	"	pop %rax\n"
+	"	ret\n"
+	"3:	mov %rsp, %r10\n"		/* where the app's RIP is */
+	"	push %r10\n"			/* lo_syscall_slow's 8th */
+	"	push %rax\n"			/* and 7th argument: n */
+	"	call lo_syscall_slow\n"
+	"	add $16, %rsp\n"
+	"	ret\n"
+	".size __tandem_syscall, . - __tandem_syscall\n");
 
 /* The name of call nr from the packed table, or NULL. */
 static const char *

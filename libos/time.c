@@ -10,6 +10,7 @@
  * idle halt, and a signal ends them early with -EINTR.
  */
 #include "lo.h"
+#include <tandem/core.h>
 #include <linux/time.h>
 #include <linux/time_types.h>
 #include <linux/resource.h>
@@ -28,14 +29,12 @@ lo_twait(struct lo_waitq *wq, uint64_t deadline)
 	return rv;
 }
 
+/* core's wall clock, as lo_now() reads core's monotonic one */
 static uint64_t
 wall_ns(void)
 {
-	int64_t sec;
-	long nsec;
 
-	rumpuser_clock_gettime(RUMPUSER_CLOCK_RELWALL, &sec, &nsec);
-	return (uint64_t)sec * NS + (uint64_t)nsec;
+	return (uint64_t)td_wall_ns();
 }
 
 /* -EINVAL for clocks Linux does not have (dynamic posix clocks of fds

@@ -8,7 +8,6 @@
  * and writes go straight to the vnode's read/write ops.
  */
 #include "vfs.h"
-#include <tandem/platform.h>
 #include <linux/ioctl.h>
 #include <asm/ioctls.h>
 #include <tandem/core.h>
@@ -327,7 +326,7 @@ vfs_init_host(void)
 
 	if (lo_mount("hostfs", "/", "/", 0, NULL) < 0)
 		lo_panic("cannot serve the host's files");
-	n = td_plat.host_syscall(__NR_getcwd, (long)cwd, sizeof(cwd), 0, 0,
+	n = td_host()->syscall(__NR_getcwd, (long)cwd, sizeof(cwd), 0, 0,
 	    0, 0);
 	if (n < 0 || vfs_namei(AT_FDCWD, cwd, ND_FOLLOW, &nd) < 0) {
 		memcpy(cwd, "/", 2);
@@ -355,7 +354,7 @@ vfs_init(void)
 		lo_fstype_register(&lo_hostfs);
 	if (&e4_fstype != NULL)		/* config fs: libos/fs */
 		lo_fstype_register(&e4_fstype);
-	if (td_plat.host_syscall != NULL && &lo_hostfs != NULL) {
+	if (td_host() != NULL && &lo_hostfs != NULL) {
 		vfs_init_host();
 		return;
 	}

@@ -8,6 +8,7 @@
  * any lock around the check.
  */
 #include "lo.h"
+#include <tandem/core.h>
 
 struct rumpuser_mtx *lo_giant;
 
@@ -71,14 +72,14 @@ twake(struct lo_waiter *w, int events)
 	rumpuser_cv_signal(t->cv);
 }
 
+/* core's clock itself (rumpuser's ABSMONO is the same clock, split in
+ * seconds and nanoseconds that every caller here would join again):
+ * clock_gettime and every deadline read it. */
 uint64_t
 lo_now(void)
 {
-	int64_t sec;
-	long nsec;
 
-	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &sec, &nsec);
-	return (uint64_t)sec * 1000000000ULL + (uint64_t)nsec;
+	return td_now();
 }
 
 

@@ -180,4 +180,26 @@ const char *td_param_at(int i, const char **keyp);
  * apply. */
 int	 td_app_args_given(void);
 
+/* ---- the host, in posix app mode ---------------------------------- */
+/* A program built by tandem-cc and run on Linux (as a configure script
+ * runs its tests: posix "app mode") is a Linux process: its argv, its
+ * environment, its stdin/stdout/stderr and its files are the host's.
+ * td_host() describes that host for the personality layer (libos), or
+ * returns NULL: on every machine platform, and on posix outside app
+ * mode.  The description and what it points to live as long as the
+ * guest; all members are set. */
+struct td_host {
+	char	**argv;		/* the app's argv as the host gave it */
+	char	**envp;		/* the host's environment */
+	/* fd 0, 1 or 2 of the host; write=0 reads.  Bytes or -errno
+	 * (Linux values); blocks the whole guest while the host does. */
+	long	(*stdio)(int fd, void *buf, size_t len, int write);
+	/* One Linux x86_64 system call on the host: its result, or -errno
+	 * (Linux values).  Pointers are the guest's own (one address
+	 * space); blocks the whole guest while the host does. */
+	long	(*syscall)(long nr, long a1, long a2, long a3, long a4,
+		    long a5, long a6);
+};
+const struct td_host *td_host(void);
+
 #endif /* TANDEM_CORE_H */

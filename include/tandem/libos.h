@@ -39,6 +39,17 @@ typedef long ssize_t;
  * with each number, name and count. */
 long	__tandem_syscall(long nr, long a1, long a2, long a3, long a4,
 	    long a5, long a6);
+/* The same call with fewer arguments and the number LAST, so that the
+ * arguments arrive where the handler takes them (the fast path of
+ * musl's __syscall0..5; a handful of instructions).  Identical results,
+ * errno values and signal behaviour. */
+long	__tandem_syscall0(long nr);
+long	__tandem_syscall1(long a1, long nr);
+long	__tandem_syscall2(long a1, long a2, long nr);
+long	__tandem_syscall3(long a1, long a2, long a3, long nr);
+long	__tandem_syscall4(long a1, long a2, long a3, long a4, long nr);
+long	__tandem_syscall5(long a1, long a2, long a3, long a4, long a5,
+	    long nr);
 
 /* Posts SIGTERM to the app (its default action ends the guest with 143;
  * a handler may exit cleanly).  Thread context, never an interrupt
@@ -259,9 +270,20 @@ void	lo_unmount_all(void);
  *   td_app_shutdown (libos, weak)    xl shutdown: SIGTERM to the app, its
  *                                    exit status ends the guest (sigwait.c)
  *   td_app_main (defined by libos)   core's hook to start the app
- *   td_param_at, td_app_args_given   the command line's env.K=V words and
- *                                    whether it gave app arguments
+ *   td_param, td_param_at,           the command line: TD_APP=, the
+ *   td_app_args_given                env.K=V words and whether it gave
+ *                                    app arguments
  *   td_page_protect                  mmap/mprotect protections (hardening)
+ *   td_host                          posix app mode: the host's argv,
+ *                                    environment, stdio and files (NULL
+ *                                    on machines)
+ *   td_now, td_wall_ns               the clocks (clock_gettime, every
+ *                                    deadline): rumpuser_clock_gettime
+ *                                    reads the same ones, split in sec
+ *                                    and nsec
+ *   td_app_seterrno (libos, weak)    rumpuser_seterrno sets the calling
+ *                                    thread's errno (<tandem/hypercall.h>)
+ * libos never reads td_plat (<tandem/platform.h>) itself.
  */
 
 #endif /* TANDEM_LIBOS_H */
