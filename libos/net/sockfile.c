@@ -12,8 +12,9 @@
  * Linked with the `net` component only: an image without it answers the
  * socket calls with ENOSYS (and names them at exit).
  */
+#include <tandem/core.h>
+
 #include "sockfile.h"
-#include <tandem/platform.h>
 
 static const struct lo_fileops sock_ops;
 
@@ -414,7 +415,7 @@ net_up(void)
 
 	/* a tandem-cc program run on Linux (posix app mode) stays quiet
 	 * unless it uses sockets: the first INET socket starts the stack */
-	if (td_plat.host_stdio != NULL)
+	if (td_host() != NULL)
 		return;
 	rv = lnet_init();
 
