@@ -15,7 +15,7 @@
 #            then xl shutdown (redis flushes, exits 0); the host checks
 #            the file with e2fsck -fn and boots the same redis.img on it
 #            under QEMU: the values are there
-#   kill-N   (N = 1..APPS_KILLS, default 3) redis.img on its own host
+#   kill-N   (N = 1..APPS_KILLS, default 2) redis.img on its own host
 #            file; dom0 INCRs (tests/apps/rclient.sh) and runs
 #            `xl destroy` at a random moment; the host runs e2fsck -fy
 #            (no journal, see tests/apps/durability.sh) and boots redis.img
@@ -111,7 +111,7 @@ EOS
 # xl destroy at a random moment of an INCR loop
 apps_kill_jobs() {
 	local ty=$1 d i ms vif=$APPS_VIF
-	for ((i = 1; i <= ${APPS_KILLS:-3}; i++)); do
+	for ((i = 1; i <= ${APPS_KILLS:-2}; i++)); do
 		d=$(job_dir "kill-$ty-$i")
 		cp tests/apps/rclient.sh "$d/"
 		apps_disk "$d/data.img"
@@ -198,7 +198,7 @@ apps_redis_checks() {
 apps_kill_checks() {
 	local ty=$1 p="xen-$1 apps" d got last i n torn
 	. tests/apps/durability.sh	# dur_fix_aof
-	for ((i = 1; i <= ${APPS_KILLS:-3}; i++)); do
+	for ((i = 1; i <= ${APPS_KILLS:-2}; i++)); do
 		d=$SJ/kill-$ty-$i
 		LOG=$T/xen/kill-$ty-$i.log
 		n=$(sed -n 's/^hook: acknowledged \([0-9]*\) last \([0-9]*\)$/\1/p' "$LOG")
