@@ -109,6 +109,9 @@ lo_syscall_slow(long a1, long a2, long a3, long a4, long a5, long a6,
  *    garbage the handler never reads.
  * A signal pending after the call is delivered with the app's return
  * address slot, as is the slow path's.
+ * Every call made from here has the SysV 16-byte stack alignment: the
+ * ext4 handlers (libext2fs, built by tandem-cc) keep SSE values on
+ * their frames with aligned moves and fault otherwise (tests/fs guest).
  */
 __asm__(
 	".text\n"
@@ -165,10 +168,11 @@ __asm__(
 	"	pop %rax\n"
 	"	ret\n"
 	"3:	mov %rsp, %r10\n"		/* where the app's RIP is */
+	"	sub $8, %rsp\n"		/* the handler's stack aligned */
 	"	push %r10\n"			/* lo_syscall_slow's 8th */
 	"	push %rax\n"			/* and 7th argument: n */
 	"	call lo_syscall_slow\n"
-	"	add $16, %rsp\n"
+	"	add $24, %rsp\n"
 	"	ret\n"
 	".size __tandem_syscall, . - __tandem_syscall\n");
 
