@@ -53,9 +53,14 @@ errcode_t e4io_commit(io_channel);
 /* libext2fs allocated (inuse > 0) or freed len bytes at off: a fresh
  * block may go to the device before the op ends. */
 void	e4io_alloc(io_channel, uint64_t off, uint64_t len, int inuse);
-/* The mounted file system on this channel: its inode table blocks are
- * sent after the other held blocks of an op (data before the inode). */
-void	e4io_set_fs(io_channel, ext2_filsys);
+/* A range of device bytes [off, end). */
+struct e4_range {
+	uint64_t	off, end;
+};
+/* The inode tables of the mounted file system, n ranges sorted and
+ * disjoint (malloc'd; the channel owns them): their blocks are sent
+ * after the other held blocks of an op (data before the inode). */
+void	e4io_set_itables(io_channel, struct e4_range *, int n);
 extern const struct lo_vnops e4_vnops;
 
 /* ext4_cache.c: single blocks read from the device (ext4_io.c) */

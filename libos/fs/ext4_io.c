@@ -62,10 +62,6 @@ struct held {
 	void		*buf;
 };
 
-struct range {
-	uint64_t	off, end;
-};
-
 struct e4_chan {
 	int		fd;
 	uint64_t	size;		/* device bytes */
@@ -73,11 +69,12 @@ struct e4_chan {
 	struct held	*held;		/* writes not yet sent, in order */
 	int		 nheld, heldcap;
 	size_t		 heldbytes;
-	struct range	 fresh[FRESH_MAX];	/* bytes the op allocated */
+	struct e4_range	 fresh[FRESH_MAX];	/* bytes the op allocated */
 	int		 nfresh;
 	int		 freed;		/* the op freed blocks: none fresh */
 	struct e4_cache	*cache;		/* ext4_cache.c, may be NULL */
-	ext2_filsys	 fs;		/* for the inode tables; may be NULL */
+	struct e4_range	*itab;		/* inode tables, sorted, merged */
+	int		 nitab;
 	char		*run;		/* fresh writes gathered into one */
 	uint64_t	 run_off;
 	size_t		 run_len;
@@ -154,6 +151,7 @@ e4io_close(io_channel io)
 	rumpuser_close(c->fd);
 	free(c->held);
 	free(c->run);
+	free(c->itab);
 	e4c_free(c->cache);
 	free(c);
 	free(io->name);
@@ -269,31 +267,33 @@ run_add(struct e4_chan *c, uint64_t off, uint64_t len, const void *data)
 	return 0;
 }
 
-/* Whether a held write lies in an inode table (the mount told us the
- * file system; without it nothing is, which is libext2fs's order). */
+/* Whether a held write lies in an inode table (binary search of the
+ * ranges the mount gave; none given: nothing is, libext2fs's order). */
 static int
-in_itable(struct e4_chan *c, const struct held *h)
+in_itable(const struct e4_chan *c, const struct held *h)
 {
-	ext2_filsys fs = c->fs;
-	blk64_t b, t;
-	dgrp_t g;
+	int lo = 0, hi = c->nitab - 1, mid;
 
-	if (fs == NULL || fs->blocksize == 0 || fs->group_desc == NULL)
-		return 0;
-	b = h->off / fs->blocksize;
-	for (g = 0; g < fs->group_desc_count; g++) {
-		t = ext2fs_inode_table_loc(fs, g);
-		if (t != 0 && b >= t && b < t + fs->inode_blocks_per_group)
+	while (lo <= hi) {
+		mid = (lo + hi) / 2;
+		if (h->off >= c->itab[mid].end)
+			lo = mid + 1;
+		else if (h->off < c->itab[mid].off)
+			hi = mid - 1;
+		else
 			return 1;
 	}
 	return 0;
 }
 
 void
-e4io_set_fs(io_channel io, ext2_filsys fs)
+e4io_set_itables(io_channel io, struct e4_range *r, int n)
 {
+	struct e4_chan *c = io->private_data;
 
-	((struct e4_chan *)io->private_data)->fs = fs;
+	free(c->itab);
+	c->itab = r;
+	c->nitab = r != NULL ? n : 0;
 }
 
 /* Sends the held writes (order: see the top of this file) and forgets
@@ -346,7 +346,7 @@ void
 e4io_alloc(io_channel io, uint64_t off, uint64_t len, int inuse)
 {
 	struct e4_chan *c = io->private_data;
-	struct range *r;
+	struct e4_range *r;
 	int i;
 
 	if (inuse < 0) {

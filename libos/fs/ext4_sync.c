@@ -120,11 +120,45 @@ write_bitmaps(ext2_filsys fs)
 	return err;
 }
 
+/* The inode tables' device bytes, for the I/O manager's write order.
+ * They never move while mounted, so they are taken once, in group order
+ * (ascending on every layout mke2fs makes; flex_bg packs neighbours into
+ * one range).  An unsorted layout gives none: that only gives up the
+ * data-before-inode order, not correctness. */
+static void
+itables(ext2_filsys fs)
+{
+	uint64_t bs = fs->blocksize, off;
+	uint64_t len = (uint64_t)fs->inode_blocks_per_group * bs;
+	struct e4_range *r;
+	dgrp_t g;
+	int n = 0;
+
+	if ((r = calloc(fs->group_desc_count, sizeof(*r))) == NULL)
+		return;
+	for (g = 0; g < fs->group_desc_count; g++) {
+		if ((off = ext2fs_inode_table_loc(fs, g) * bs) == 0)
+			continue;
+		if (n > 0 && off < r[n - 1].end) {
+			free(r);
+			return;
+		}
+		if (n > 0 && off == r[n - 1].end) {
+			r[n - 1].end += len;
+			continue;
+		}
+		r[n].off = off;
+		r[n++].end = off + len;
+	}
+	e4io_set_itables(fs->io, r, n);
+}
+
 void
 e4_track(struct e4_mount *m)
 {
 	ext2_filsys fs = m->fs;
 
+	itables(fs);
 	m->ngroups = fs->group_desc_count;
 	if ((m->bbdirty = calloc(m->ngroups / 8 + 1, 1)) == NULL)
 		return;			/* libext2fs's writer: slower, fine */

@@ -440,7 +440,6 @@ e4_mount(struct lo_mount *mnt, const char *source, int flags,
 		fs->super->s_mtime = (__u32)(e4_now_ns() / 1000000000);
 		fs->flags |= EXT2_FLAG_MASTER_SB_ONLY;
 		ext2fs_mark_super_dirty(fs);
-		e4io_set_fs(fs->io, fs);
 		e4_track(m);
 		if ((e = e4_flush(m)) != 0)
 			goto fail;
