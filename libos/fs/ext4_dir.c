@@ -275,8 +275,10 @@ drop(struct e4_mount *m, ext2_ino_t dir, const char *name, ext2_ino_t ino,
 	return inuse(m, ino) ? 0 : e4_release(m, ino);
 }
 
-int
-e4_unlink(struct lo_vnode *dir, const char *name)
+/* unlink (isdir 0) and rmdir (isdir 1): name must be a non-directory,
+ * or an empty directory. */
+static int
+dir_remove(struct lo_vnode *dir, const char *name, int isdir)
 {
 	struct e4_mount *m = e4m(dir);
 	struct ext2_inode_large in;
@@ -288,29 +290,25 @@ e4_unlink(struct lo_vnode *dir, const char *name)
 	if ((e = find(m, e4ino(dir), name, &ino)) != 0 ||
 	    (e = e4_iget(m, ino, &in)) != 0)
 		return leave(dir, e);
-	if (LINUX_S_ISDIR(in.i_mode))
-		return leave(dir, -EISDIR);
-	return leave(dir, drop(m, e4ino(dir), name, ino, 0));
+	if (LINUX_S_ISDIR(in.i_mode) != isdir)
+		return leave(dir, isdir ? -ENOTDIR : -EISDIR);
+	if (isdir && (e = isempty(m, ino)) != 0)
+		return leave(dir, e);
+	return leave(dir, drop(m, e4ino(dir), name, ino, isdir));
+}
+
+int
+e4_unlink(struct lo_vnode *dir, const char *name)
+{
+
+	return dir_remove(dir, name, 0);
 }
 
 int
 e4_rmdir(struct lo_vnode *dir, const char *name)
 {
-	struct e4_mount *m = e4m(dir);
-	struct ext2_inode_large in;
-	ext2_ino_t ino;
-	int e;
 
-	if ((e = enter(dir, name, 1)) != 0)
-		return e;
-	if ((e = find(m, e4ino(dir), name, &ino)) != 0 ||
-	    (e = e4_iget(m, ino, &in)) != 0)
-		return leave(dir, e);
-	if (!LINUX_S_ISDIR(in.i_mode))
-		return leave(dir, -ENOTDIR);
-	if ((e = isempty(m, ino)) != 0)
-		return leave(dir, e);
-	return leave(dir, drop(m, e4ino(dir), name, ino, 1));
+	return dir_remove(dir, name, 1);
 }
 
 /* Points the entry `name` of dir at ino (one block rewritten). */
