@@ -47,6 +47,7 @@ struct td_thread {
 	uint64_t	 fsbase;	/* 0: none of its own */
 	td_irqflags_t	 irqflags;	/* state a new thread starts with */
 	char		 name[32];
+	int		 crt_errno;	/* td_thread_errno() */
 };
 
 static struct td_thread	 idle_thread;
@@ -399,6 +400,12 @@ void
 td_thread_setspecific(void *p)
 {
 	cur->specific = p;
+}
+
+int *
+td_thread_errno(void)
+{
+	return &cur->crt_errno;
 }
 
 int
