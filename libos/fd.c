@@ -96,7 +96,7 @@ fd_alloc(int minfd)
 	return fd;
 }
 
-int
+FD_COLD int
 lo_fd_install(struct lo_file *f, int minfd, int cloexec)
 {
 	int fd = fd_alloc(minfd);
@@ -289,18 +289,43 @@ do_rw(int fd, const struct iovec *iov, int cnt, int64_t pos, int write)
 /*
  * read(2) and write(2), the calls programs make most: one buffer, so no
  * iovec walk, and a stream (pipe, device, socket) goes straight to its
- * op once.  The checks come in do_rw's order; a seekable file, a wrong
- * access mode or a missing op, a wait and the rest of a short blocking
- * write take the general path (the first try had no effect or is
- * counted in `r').
+ * op.  The checks come in do_rw's order; a seekable file, a wrong
+ * access mode or a missing op take the general path.  What is rarer --
+ * waiting, the rest of a short blocking write -- is rw1_more's, so the
+ * usual call keeps a small frame.
  */
+static ssize_t __attribute__((noinline))
+rw1_more(struct lo_file *f, struct iovec *v, ssize_t r, int write)
+{
+	ssize_t (*op)(struct lo_file *, const struct iovec *, int, int64_t);
+	ssize_t r2;
+
+	op = write ? f->ops->write : f->ops->read;
+	while (r == -EAGAIN && f->wq != NULL && !(f->flags & O_NONBLOCK)) {
+		if (lo_wait(f->wq, UINT64_MAX) == -EINTR)
+			return -EINTR;
+		r = op(f, v, 1, -1);
+	}
+	/* a blocking stream takes all of it, as in lo_file_write */
+	if (write && r > 0 && (size_t)r < v->iov_len && f->wq != NULL &&
+	    !(f->flags & O_NONBLOCK)) {
+		v->iov_base = (char *)v->iov_base + r;
+		v->iov_len -= (size_t)r;
+		if ((r2 = lo_file_write(f, v, 1, -1, 0)) > 0)
+			r += r2;
+	}
+	if (r == -EPIPE)
+		lo_signal_raise(13);	/* SIGPIPE */
+	return r;
+}
+
 static long
 rw1(long fd, long buf, long len, int write)
 {
 	struct iovec v = { (void *)buf, (size_t)len };
 	struct lo_file *f;
 	ssize_t (*op)(struct lo_file *, const struct iovec *, int, int64_t);
-	ssize_t r, r2;
+	ssize_t r;
 
 	if (len < 0)
 		return -EINVAL;
@@ -315,18 +340,8 @@ rw1(long fd, long buf, long len, int write)
 		return do_rw((int)fd, &v, 1, -1, write);
 	f->refs++;
 	r = op(f, &v, 1, -1);
-	if (r == -EAGAIN)
-		r = write ? lo_file_write(f, &v, 1, -1, 0) :
-		    lo_file_read(f, &v, 1, -1, 0);
-	else if (write && r > 0 && r < len && f->wq != NULL &&
-	    !(f->flags & O_NONBLOCK)) {
-		v.iov_base = (char *)v.iov_base + r;
-		v.iov_len -= (size_t)r;
-		if ((r2 = lo_file_write(f, &v, 1, -1, 0)) > 0)
-			r += r2;
-	}
-	if (r == -EPIPE)
-		lo_signal_raise(13);	/* SIGPIPE */
+	if (__builtin_expect(r < 0 || (write && r < len), 0))
+		r = rw1_more(f, &v, r, write);
 	lo_file_rele(f);
 	return r;
 }
@@ -359,7 +374,7 @@ sys_writev(long fd, long iov, long cnt)
 	return do_rw((int)fd, (const struct iovec *)iov, (int)cnt, -1, 1);
 }
 
-static long
+FD_COLD static long
 sys_pread64(long fd, long buf, long len, long off)
 {
 	struct iovec v = { (void *)buf, (size_t)len };
@@ -367,7 +382,7 @@ sys_pread64(long fd, long buf, long len, long off)
 	return off < 0 ? -EINVAL : do_rw((int)fd, &v, 1, off, 0);
 }
 
-static long
+FD_COLD static long
 sys_pwrite64(long fd, long buf, long len, long off)
 {
 	struct iovec v = { (void *)buf, (size_t)len };
@@ -375,7 +390,7 @@ sys_pwrite64(long fd, long buf, long len, long off)
 	return off < 0 ? -EINVAL : do_rw((int)fd, &v, 1, off, 1);
 }
 
-static long
+FD_COLD static long
 sys_preadv(long fd, long iov, long cnt, long off)
 {
 
@@ -383,7 +398,7 @@ sys_preadv(long fd, long iov, long cnt, long off)
 	    do_rw((int)fd, (const struct iovec *)iov, (int)cnt, off, 0);
 }
 
-static long
+FD_COLD static long
 sys_pwritev(long fd, long iov, long cnt, long off)
 {
 
@@ -461,7 +476,7 @@ sys_dup3(long oldfd, long newfd, long flags)
 	return dup_to((int)oldfd, (int)newfd, (flags & O_CLOEXEC) != 0);
 }
 
-int
+FD_COLD int
 lo_fd_cloexec(int fd)
 {
 
