@@ -47,6 +47,7 @@ struct td_thread {
 	uint64_t	 fsbase;	/* 0: none of its own */
 	td_irqflags_t	 irqflags;	/* state a new thread starts with */
 	char		 name[32];
+	int		 crt_errno;	/* td_thread_errno() */
 };
 
 static struct td_thread	 idle_thread;
@@ -135,16 +136,23 @@ expire_sleepers(void)
 
 /* ---- switching ------------------------------------------------------ */
 
+/* Every switch checks the outgoing stack: one branch over the OR of
+ * the words' differences, not one per word (a pipe or futex round trip
+ * switches twice). */
 static void
 canary_check(struct td_thread *t)
 {
+	const uint64_t *b = t->st.base;
+	uint64_t d = 0;
 	int i;
 
-	if (t->st.base == NULL)
+	if (b == NULL)
 		return;
+#pragma GCC unroll 8
 	for (i = 0; i < CANARY_WORDS; i++)
-		if (t->st.base[i] != CANARY)
-			td_panic("stack overflow in thread \"%s\"", t->name);
+		d |= b[i] ^ CANARY;
+	if (d != 0)
+		td_panic("stack overflow in thread \"%s\"", t->name);
 }
 
 const char *
@@ -174,9 +182,19 @@ thread_free(struct td_thread *t)
 }
 
 /* Frees the detached threads that exited: only now is no one running on
- * their stacks. */
-static void
+ * their stacks.  Inline: after nearly every switch there is nothing. */
+static void reap_all(void);
+
+static inline void
 reap(void)
+{
+
+	if (__builtin_expect(reap_list != NULL, 0))
+		reap_all();
+}
+
+static void
+reap_all(void)
 {
 	struct td_thread *t;
 
@@ -382,6 +400,12 @@ void
 td_thread_setspecific(void *p)
 {
 	cur->specific = p;
+}
+
+int *
+td_thread_errno(void)
+{
+	return &cur->crt_errno;
 }
 
 int

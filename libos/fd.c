@@ -18,6 +18,10 @@ static int		 fdcap;
 
 #define IOV_MAX		1024
 
+/* Calls off the read/write path, built for size: the file is -O2 for
+ * that path, and a musl hello image has a size budget (200 KiB). */
+#define FD_COLD		__attribute__((cold))
+
 struct lo_file *
 lo_file_new(const struct lo_fileops *ops, int flags, void *priv)
 {
@@ -54,7 +58,7 @@ lo_file_rele(struct lo_file *f)
 	lo_free(f, sizeof(*f));
 }
 
-static int
+FD_COLD static int
 fd_grow(int want)
 {
 	struct fdent *n;
@@ -92,7 +96,7 @@ fd_alloc(int minfd)
 	return fd;
 }
 
-int
+FD_COLD int
 lo_fd_install(struct lo_file *f, int minfd, int cloexec)
 {
 	int fd = fd_alloc(minfd);
@@ -128,7 +132,7 @@ lo_fd_close(int fd)
 	return 0;
 }
 
-void
+FD_COLD void
 lo_fd_closeall(void)
 {
 	int fd;
@@ -282,20 +286,78 @@ do_rw(int fd, const struct iovec *iov, int cnt, int64_t pos, int write)
 	return r;
 }
 
+/*
+ * read(2) and write(2), the calls programs make most: one buffer, so no
+ * iovec walk, and a stream (pipe, device, socket) goes straight to its
+ * op.  The checks come in do_rw's order; a seekable file, a wrong
+ * access mode or a missing op take the general path.  What is rarer --
+ * waiting, the rest of a short blocking write -- is rw1_more's, so the
+ * usual call keeps a small frame.
+ */
+static ssize_t __attribute__((noinline))
+rw1_more(struct lo_file *f, struct iovec *v, ssize_t r, int write)
+{
+	ssize_t (*op)(struct lo_file *, const struct iovec *, int, int64_t);
+	ssize_t r2;
+
+	op = write ? f->ops->write : f->ops->read;
+	while (r == -EAGAIN && f->wq != NULL && !(f->flags & O_NONBLOCK)) {
+		if (lo_wait(f->wq, UINT64_MAX) == -EINTR)
+			return -EINTR;
+		r = op(f, v, 1, -1);
+	}
+	/* a blocking stream takes all of it, as in lo_file_write */
+	if (write && r > 0 && (size_t)r < v->iov_len && f->wq != NULL &&
+	    !(f->flags & O_NONBLOCK)) {
+		v->iov_base = (char *)v->iov_base + r;
+		v->iov_len -= (size_t)r;
+		if ((r2 = lo_file_write(f, v, 1, -1, 0)) > 0)
+			r += r2;
+	}
+	if (r == -EPIPE)
+		lo_signal_raise(13);	/* SIGPIPE */
+	return r;
+}
+
+static long
+rw1(long fd, long buf, long len, int write)
+{
+	struct iovec v = { (void *)buf, (size_t)len };
+	struct lo_file *f;
+	ssize_t (*op)(struct lo_file *, const struct iovec *, int, int64_t);
+	ssize_t r;
+
+	if (len < 0)
+		return -EINVAL;
+	if (len > 0 && LO_BADPTR(buf))
+		return -EFAULT;
+	if ((unsigned long)fd >= (unsigned long)fdcap ||
+	    (f = fdtab[fd].f) == NULL)
+		return -EBADF;
+	op = write ? f->ops->write : f->ops->read;
+	if (op == NULL || seekable(f) ||
+	    (f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY))
+		return do_rw((int)fd, &v, 1, -1, write);
+	f->refs++;
+	r = op(f, &v, 1, -1);
+	if (__builtin_expect(r < 0 || (write && r < len), 0))
+		r = rw1_more(f, &v, r, write);
+	lo_file_rele(f);
+	return r;
+}
+
 static long
 sys_read(long fd, long buf, long len)
 {
-	struct iovec v = { (void *)buf, (size_t)len };
 
-	return do_rw((int)fd, &v, 1, -1, 0);
+	return rw1(fd, buf, len, 0);
 }
 
 static long
 sys_write(long fd, long buf, long len)
 {
-	struct iovec v = { (void *)buf, (size_t)len };
 
-	return do_rw((int)fd, &v, 1, -1, 1);
+	return rw1(fd, buf, len, 1);
 }
 
 static long
@@ -312,7 +374,7 @@ sys_writev(long fd, long iov, long cnt)
 	return do_rw((int)fd, (const struct iovec *)iov, (int)cnt, -1, 1);
 }
 
-static long
+FD_COLD static long
 sys_pread64(long fd, long buf, long len, long off)
 {
 	struct iovec v = { (void *)buf, (size_t)len };
@@ -320,7 +382,7 @@ sys_pread64(long fd, long buf, long len, long off)
 	return off < 0 ? -EINVAL : do_rw((int)fd, &v, 1, off, 0);
 }
 
-static long
+FD_COLD static long
 sys_pwrite64(long fd, long buf, long len, long off)
 {
 	struct iovec v = { (void *)buf, (size_t)len };
@@ -328,7 +390,7 @@ sys_pwrite64(long fd, long buf, long len, long off)
 	return off < 0 ? -EINVAL : do_rw((int)fd, &v, 1, off, 1);
 }
 
-static long
+FD_COLD static long
 sys_preadv(long fd, long iov, long cnt, long off)
 {
 
@@ -336,7 +398,7 @@ sys_preadv(long fd, long iov, long cnt, long off)
 	    do_rw((int)fd, (const struct iovec *)iov, (int)cnt, off, 0);
 }
 
-static long
+FD_COLD static long
 sys_pwritev(long fd, long iov, long cnt, long off)
 {
 
@@ -362,7 +424,7 @@ sys_close(long fd)
 	return lo_fd_close((int)fd);
 }
 
-static long
+FD_COLD static long
 dup_to(int oldfd, int newfd, int cloexec)
 {
 	struct lo_file *f;
@@ -383,7 +445,7 @@ dup_to(int oldfd, int newfd, int cloexec)
 	return newfd;
 }
 
-static long
+FD_COLD static long
 sys_dup(long fd)
 {
 	struct lo_file *f = lo_fd_get((int)fd);
@@ -391,7 +453,7 @@ sys_dup(long fd)
 	return f == NULL ? -EBADF : lo_fd_install(f, 0, 0);
 }
 
-static long
+FD_COLD static long
 sys_dup2(long oldfd, long newfd)
 {
 	struct lo_file *f;
@@ -405,7 +467,7 @@ sys_dup2(long oldfd, long newfd)
 	return dup_to((int)oldfd, (int)newfd, 0);
 }
 
-static long
+FD_COLD static long
 sys_dup3(long oldfd, long newfd, long flags)
 {
 
@@ -414,7 +476,7 @@ sys_dup3(long oldfd, long newfd, long flags)
 	return dup_to((int)oldfd, (int)newfd, (flags & O_CLOEXEC) != 0);
 }
 
-int
+FD_COLD int
 lo_fd_cloexec(int fd)
 {
 
@@ -426,7 +488,7 @@ lo_fd_cloexec(int fd)
 /* Flags F_SETFL may change, as Linux. */
 #define SETFL_MASK	(O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
-static long
+FD_COLD static long
 sys_fcntl(long fd, long cmd, long arg)
 {
 	struct lo_file *f;
@@ -490,7 +552,7 @@ sys_fcntl(long fd, long cmd, long arg)
 	return rv;
 }
 
-static long
+FD_COLD static long
 sys_ioctl(long fd, long req, long arg)
 {
 	struct lo_file *f;
@@ -523,7 +585,7 @@ sys_ioctl(long fd, long req, long arg)
 	return rv;
 }
 
-static long
+FD_COLD static long
 sys_lseek(long fd, long off, long whence)
 {
 	struct lo_file *f;

@@ -107,14 +107,15 @@ static int
 deadline_of(const struct __kernel_timespec *ts, int absolute, int realtime,
     uint64_t *dl)
 {
-	uint64_t now = lo_now(), ns;
+	uint64_t now, ns;
 	int64_t sec;
 	long nsec;
 
-	if (ts == NULL) {
+	if (ts == NULL) {		/* no clock read for the usual wait */
 		*dl = UINT64_MAX;
 		return 0;
 	}
+	now = lo_now();
 	if (LO_BADPTR(ts))
 		return -EFAULT;
 	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)

@@ -153,11 +153,14 @@ pipe_read(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 	struct pipe *p = f->priv;
 	struct lo_iocur c;
 	struct pbuf *b;
-	size_t want = lo_iov_total(iov, cnt), n;
+	size_t want, n;
 	ssize_t got = 0;
 	int wake_writer = 0;
 
-	if (want == 0)
+	if (p->head == p->tail)		/* the blocking reader's usual case */
+		return p->writers == 0 || lo_iov_total(iov, cnt) == 0 ? 0 :
+		    -EAGAIN;
+	if ((want = lo_iov_total(iov, cnt)) == 0)
 		return 0;
 	lo_iocur_init(&c, iov, cnt);
 	while (want > 0 && p->head != p->tail) {

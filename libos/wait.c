@@ -1,24 +1,22 @@
 /*
  * wait.c -- wait queues, libos's one way to block.
  *
- * A thread waits on its own condition variable under the giant lock; a
- * waker marks it woken and signals that cv.  Everything runs in thread
- * context on one CPU and nothing yields between a caller's check of its
- * condition and lo_wait() registering it, so no wakeup is lost without
- * any lock around the check.
+ * A thread waits on its own stack entry in the queue and blocks in
+ * core; a waker marks it woken and makes its thread runnable.
+ * Everything runs in thread context on one CPU and nothing yields
+ * between a caller's check of its condition and lo_wait() registering
+ * it, so no wakeup is lost without any lock around the check.
  */
 #include "lo.h"
 #include <tandem/core.h>
 
-struct rumpuser_mtx *lo_giant;
+struct rumpuser_mtx *lo_giant;	/* (start.c makes it; no longer taken here) */
 
 struct twait {
 	struct lo_waiter	 w;
-	struct rumpuser_cv	*cv;
+	struct td_thread	*thread;
 	int			 woken;
 };
-
-static struct rumpuser_cv *cv_pool;	/* one spare, reused */
 
 void
 lo_waitq_init(struct lo_waitq *wq)
@@ -63,13 +61,17 @@ lo_wakeup(struct lo_waitq *wq, int events)
 	}
 }
 
+/* Makes the waiter's thread runnable; once per wait (a second wake of a
+ * woken waiter would leave a stale wake flag on its thread). */
 static void
 twake(struct lo_waiter *w, int events)
 {
 	struct twait *t = (struct twait *)w;
 
+	if (t->woken)
+		return;
 	t->woken = 1;
-	rumpuser_cv_signal(t->cv);
+	td_thread_wake(t->thread);
 }
 
 /* core's clock itself (rumpuser's ABSMONO is the same clock, split in
@@ -82,50 +84,41 @@ lo_now(void)
 	return td_now();
 }
 
-
+/*
+ * Blocks in core directly (td_thread_block/td_thread_wake, listed in
+ * libos.h): this is exactly a rumpuser_cv_wait on a giant mutex nobody
+ * else contends -- wakers run in thread context on the one CPU, so no
+ * wake can come between the caller's check and the block -- without the
+ * mutex exit/enter and cv queue round trips (about 400 instructions of
+ * every pipe or futex wait).  A stale wake flag left on the thread only
+ * makes one td_thread_block return early: the loop re-checks `woken'.
+ */
 int
 lo_wait(struct lo_waitq *wq, uint64_t deadline)
 {
 	struct lo_thread *td = lo_curthread();
 	struct twait t;
-	uint64_t now, d;
 	int rv = 0;
 
-	t.cv = cv_pool;
-	cv_pool = NULL;
-	if (t.cv == NULL)
-		rumpuser_cv_init(&t.cv);
+	t.thread = td_thread_self();
 	t.woken = 0;
 	t.w.fn = twake;
 	t.w.arg = td;
 	lo_waitq_add(wq, &t.w);
 	td->waiting = &t.w;
-	rumpuser_mutex_enter(lo_giant);
 	while (!t.woken) {
 		if (td->sigpend & ~td->sigmask) {
 			rv = -EINTR;
 			break;
 		}
-		if (deadline == UINT64_MAX) {
-			rumpuser_cv_wait(t.cv, lo_giant);
-			continue;
-		}
-		now = lo_now();
-		if (now >= deadline) {
+		if (td_thread_block(deadline) != 0 && !t.woken &&
+		    lo_now() >= deadline) {
 			rv = -ETIMEDOUT;
 			break;
 		}
-		d = deadline - now;
-		rumpuser_cv_timedwait(t.cv, lo_giant,
-		    (int64_t)(d / 1000000000ULL), (int64_t)(d % 1000000000ULL));
 	}
-	rumpuser_mutex_exit(lo_giant);
 	td->waiting = NULL;
 	lo_waitq_del(wq, &t.w);
-	if (cv_pool == NULL)
-		cv_pool = t.cv;
-	else
-		rumpuser_cv_destroy(t.cv);
 	return rv;
 }
 

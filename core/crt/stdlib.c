@@ -10,7 +10,6 @@
 #include <tandem/core.h>
 #include "../core_impl.h"
 
-int errno;
 
 void *
 malloc(size_t n)

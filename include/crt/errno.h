@@ -1,12 +1,14 @@
 /*
  * errno.h -- Tandem's private mini C runtime for apps (core/crt/).
- * One errno for all threads: good enough for cooperative test apps.
- * Replaced by musl when libos lands.
+ * errno is per thread (core keeps the word: td_thread_errno), and
+ * rumpuser_seterrno sets it with these numbers (Linux's) for the NetBSD
+ * ones it is given (core/crt/errno.c).
  */
 #ifndef _TDCRT_ERRNO_H
 #define _TDCRT_ERRNO_H
 
-extern int errno;
+int	*__tdcrt_errno(void);
+#define errno	(*__tdcrt_errno())
 
 #define EPERM	1
 #define ENOENT	2
@@ -19,6 +21,10 @@ extern int errno;
 #define EINVAL	22
 #define ERANGE	34
 #define ENOSYS	38
+#define ENAMETOOLONG 36
+#define EOPNOTSUPP 95
+#define ENOBUFS	105
 #define ETIMEDOUT 110
+#define EINPROGRESS 115
 
 #endif

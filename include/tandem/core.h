@@ -100,6 +100,11 @@ const char *td_thread_name(const struct td_thread *);
  * creation. */
 void	*td_thread_getspecific(void);
 void	 td_thread_setspecific(void *);
+/* The calling thread's errno word for the mini C runtime (libtdcrt's
+ * errno, core/crt/errno.c): per thread, 0 when the thread is created.
+ * libtdcrt has no TLS, and rumpuser_seterrno must set the calling
+ * thread's errno (issue 9). */
+int	*td_thread_errno(void);
 
 /* Lets every other runnable thread run once before the caller resumes. */
 void	 td_yield(void);

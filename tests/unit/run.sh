@@ -45,6 +45,10 @@ builds() {
 	    "${CORE[@]}" &&
 	build_one t_main "${UBSAN[@]}" -Dmain=app_main -- \
 	    tests/unit/test_main.c core/main.c "${CORE[@]}" &&
+	gcc "${CFLAGS[@]}" "${UBSAN[@]}" -Iinclude/crt -c core/crt/errno.c \
+	    -o "$out/crt_errno.o" &&
+	build_one t_crterrno "${UBSAN[@]}" -- tests/unit/test_crt_errno.c \
+	    "$out/crt_errno.o" "${CORE[@]}" &&
 	build_one t_xenproto "${ASAN[@]}" -Iplatform/xen -- \
 	    tests/unit/test_xenproto.c platform/xen/xs_proto.c \
 	    tests/unit/harness.c
@@ -56,7 +60,7 @@ if ! builds; then
 fi
 
 pass=0
-for t in t_page t_heap t_printf t_cmdline t_string t_sched t_main t_xenproto; do
+for t in t_page t_heap t_printf t_cmdline t_string t_sched t_main t_crterrno t_xenproto; do
 	log="$out/$t.log"
 	"$out/$t" > "$log" 2>&1
 	rc=$?
