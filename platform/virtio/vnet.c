@@ -65,6 +65,7 @@ struct vnet {
 	struct txslot	*txfree;
 	uint64_t	 rx_bad, tx_full;
 	int		 link;
+	int		 onebuf;	/* header and frame in one buffer */
 	int		 rx_busy;	/* polls find several frames: mask */
 	int		 rx_masked;	/* NO_INTERRUPT set by the handler */
 };
@@ -202,6 +203,7 @@ vnet_xmit(void *softc, const struct td_iovec *iov, size_t niov)
 	struct vnet *n = softc;
 	struct vq_seg seg[2];
 	struct txslot *t;
+	uint8_t *data;
 	size_t i, len = 0;
 
 	if (n->v->broken || tx_reclaim(n) < 0)
@@ -216,15 +218,20 @@ vnet_xmit(void *softc, const struct td_iovec *iov, size_t niov)
 	}
 	n->txfree = t->nextfree;
 	memset(&t->hdr, 0, sizeof(t->hdr));
+	/* any layout: the frame right behind the header, one descriptor
+	 * (no indirect table for the device to walk) */
+	data = n->onebuf ? (uint8_t *)&t->hdr + n->hdrlen : t->data;
 	for (i = 0, len = 0; i < niov; i++) {
-		memcpy(t->data + len, iov[i].iov_base, iov[i].iov_len);
+		memcpy(data + len, iov[i].iov_base, iov[i].iov_len);
 		len += iov[i].iov_len;
 	}
 	seg[0].addr = (uint64_t)(uintptr_t)&t->hdr;
 	seg[0].len = (uint32_t)n->hdrlen;
 	seg[1].addr = (uint64_t)(uintptr_t)t->data;
 	seg[1].len = (uint32_t)len;
-	if (virtq_add(n->txq, seg, 2, 0, t) != 0) {
+	if (n->onebuf)
+		seg[0].len += (uint32_t)len;
+	if (virtq_add(n->txq, seg, n->onebuf ? 1 : 2, 0, t) != 0) {
 		t->nextfree = n->txfree;
 		n->txfree = t;
 		n->tx_full++;
@@ -301,6 +308,7 @@ vnet_attach(struct vdev *v)
 	}
 	n->hdrlen = v->modern ? sizeof(struct virtio_net_hdr_mrg_rxbuf) :
 	    sizeof(struct virtio_net_hdr);
+	n->onebuf = v->modern || vdev_has(v, VIRTIO_F_ANY_LAYOUT);
 	get_mac(n, in.mac);
 	if ((rv = td_netdev_register(n->name, &vnet_ops, n, &in, &n->nd)) != 0) {
 		td_printf("virtio: %s: registry refused it (%d)\n", n->name, rv);
