@@ -12,6 +12,7 @@
 #   idle   2 s with no traffic (per second: timers)
 #   rr     N transactions on one connection, one at a time (a blocking
 #          client: send 1 byte, read 1 byte), per transaction
+#   rr 32  4N transactions over 32 connections, one in flight on each
 # Also the wall-clock rate of the same loop with the plugin attached
 # (slower than without it; compare within the run).  For Tandem the 30
 # functions with the most instructions per transaction.  Prints a report
@@ -21,6 +22,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 B=${1:-build}
 N=${2:-2000}
+TIMG=${TIMG:-$B/img/epecho.img}	# TIMG=IMAGE: another Tandem image (A/B)
 D=$B/bench/netstack
 mkdir -p "$D"
 NS=tdbcyc$$
@@ -62,13 +64,71 @@ s.close()
 print("%.0f" % (n / dt))
 PY
 }
+# rr32_loop N: N one-byte transactions over 32 connections, each
+# connection with one in flight; prints the rate
+rr32_loop() {
+	in_ns python3 - "$IP" "$1" <<'PY'
+import selectors, socket, sys, time
+sel = selectors.DefaultSelector()
+ss = []
+for i in range(32):
+    s = socket.create_connection((sys.argv[1], 7))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s.setblocking(False)
+    sel.register(s, selectors.EVENT_READ)
+    ss.append(s)
+n, want, sent = 0, int(sys.argv[2]), 0
+t0 = time.time()
+for s in ss:
+    s.send(b'x')
+    sent += 1
+while n < want:
+    for key, ev in sel.select(5):
+        d = key.fileobj.recv(64)
+        n += len(d)
+        k = min(len(d), want - sent)
+        if k > 0:
+            key.fileobj.send(b'x' * k)
+            sent += k
+dt = time.time() - t0
+for s in ss:
+    s.close()
+print("%.0f" % (n / dt))
+PY
+}
+# bulk_loop in|out MB: MB to the discard service or from the source
+# service; prints MB/s
+bulk_loop() {
+	in_ns python3 - "$IP" "$1" "$2" <<'PY'
+import socket, sys, time
+mb = int(sys.argv[3]); total = mb << 20
+if sys.argv[2] == "in":
+    s = socket.create_connection((sys.argv[1], 9))
+    buf = b'x' * 65536; n = 0; t0 = time.time()
+    while n < total:
+        n += s.send(buf[:min(65536, total - n)])
+    s.shutdown(socket.SHUT_WR)
+    s.recv(1)
+else:
+    s = socket.create_connection((sys.argv[1], 19))
+    n = 0; t0 = time.time()
+    while n < total:
+        d = s.recv(1 << 20)
+        if not d:
+            break
+        n += len(d)
+dt = time.time() - t0
+s.close()
+print("%.1f" % (n / dt / 1e6))
+PY
+}
 start() {	# start SIDE LOG
 	local side=$1 log=$2 i
 	local common=(--machine pc --timeout 1200 --net tap:tap0
 	    --qemu -plugin --qemu "$PLUG,out=$CTR")
 	rm -f "$CTR"
 	if [ "$side" = tandem ]; then
-		in_ns "$B/bin/tandem" run tcg "$B/img/epecho.img" "${common[@]}" \
+		in_ns "$B/bin/tandem" run tcg "$TIMG" "${common[@]}" \
 		    -- ip=$IP/24 > "$log" 2>&1 &
 	else
 		in_ns "$B/bin/tandem" run tcg "$B/bench/linux/vmlinuz" "${common[@]}" \
@@ -103,7 +163,7 @@ exec > >(tee "$D/cycles.txt") 2>&1
 for s in ${SIDES:-tandem linux}; do
 	syms=
 	if [ "$s" = tandem ]; then
-		nm -n "$B/img/epecho.dbg" > "$D/epecho.syms" && syms=$D/epecho.syms
+		nm -n "${TIMG%.img}.dbg" > "$D/epecho.syms" 2>/dev/null && syms=$D/epecho.syms
 	fi
 	if ! start "$s" "$D/cycles-$s.log"; then
 		echo "== $s: did not start (see $D/cycles-$s.log)"
@@ -114,5 +174,10 @@ for s in ${SIDES:-tandem linux}; do
 	rr_loop 300 > /dev/null		# warm: ARP, connection paths, TLB
 	window "idle, instructions per second" 2 "" sleep 2
 	window "rr 1 conn, per transaction" "$N" "$syms" rr_loop "$N"
+	window "rr 32 conns, per transaction" "$((N * 4))" "" rr32_loop "$((N * 4))"
+	if [ -n "${BULK:-}" ]; then
+		window "bulk host->guest, per MB" 20 "" bulk_loop in 20
+		window "bulk guest->host, per MB" 20 "" bulk_loop out 20
+	fi
 	stop
 done

@@ -9,6 +9,8 @@
 # every round and the medians (also BUILD/bench/netstack/rr.md).
 # GUESTS="NAME:IMAGE ..." adds Tandem images to the rotation (e.g. an
 # older build for an A/B comparison); "linux" names the Linux guest.
+# ONECONN=1: only the 1-connection rate.  TPUT=1: each round also the
+# bulk throughput (client.py tput SECS: host->guest, guest->host MB/s).
 # Needs root; the Linux guest comes from bench/linux-guest/build.sh.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
@@ -64,6 +66,9 @@ rr() {	# rr NAME CONNS: transactions/s
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {
 	if (NR % 2) print a[(NR + 1) / 2]; else print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
+fmedian() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR] = $1} END {
+	if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
 names=()
 for gi in $GUESTS; do
 	if [ "$gi" = linux ]; then
@@ -76,7 +81,7 @@ for gi in $GUESTS; do
 		names+=("${gi%%:*}")
 	fi
 done
-declare -A R1 R32 M1 M32
+declare -A R1 R32 M1 M32 TH TG
 for g in "${names[@]}"; do rr "$g" 1 > /dev/null; done	# warm
 {
 echo "rounds (rr/s, 1 conn / 32 conns; $S s each, guests alternating):"
@@ -84,20 +89,32 @@ for ((k = 1; k <= R; k++)); do
 	line="  $k:"
 	for g in "${names[@]}"; do
 		a=$(rr "$g" 1)
-		b=$(rr "$g" 32)
+		b=-
+		[ -n "${ONECONN:-}" ] || b=$(rr "$g" 32)
 		R1[$g]="${R1[$g]:-} $a"
 		R32[$g]="${R32[$g]:-} $b"
-		line+=" $g $a / $b;"
+		line+=" $g $a / $b"
+		if [ -n "${TPUT:-}" ]; then
+			t=$(ip netns exec "${NSOF[$g]}" timeout 120 python3 \
+			    tests/net/client.py "$IP" tput "$S" |
+			    awk '{print $3, $6}')
+			TH[$g]="${TH[$g]:-} ${t% *}"
+			TG[$g]="${TG[$g]:-} ${t#* }"
+			line+=" (tput $t)"
+		fi
+		line+=";"
 	done
 	echo "$line"
 done
 echo
-echo "| guest | rr/s, 1 conn (median of $R) | rr/s, 32 conns (median of $R) |"
-echo "|---|---|---|"
+echo "| guest | rr/s, 1 conn (median of $R) | rr/s, 32 conns (median of $R) |${TPUT:+ host→guest MB/s | guest→host MB/s |}"
+echo "|---|---|---|${TPUT:+---|---|}"
 for g in "${names[@]}"; do
 	M1[$g]=$(echo "${R1[$g]}" | median)
 	M32[$g]=$(echo "${R32[$g]}" | median)
-	echo "| $g | ${M1[$g]} | ${M32[$g]} |"
+	tp=
+	[ -n "${TPUT:-}" ] && tp=" $(echo "${TH[$g]}" | fmedian) | $(echo "${TG[$g]}" | fmedian) |"
+	echo "| $g | ${M1[$g]} | ${M32[$g]} |$tp"
 done
 if [ -n "${M1[linux]:-}" ]; then
 	for g in "${names[@]}"; do
