@@ -21,8 +21,15 @@
 
 static struct rumpuser_mtx *net_mtx;
 static struct rumpuser_cv *net_cv;
+/* The net thread: awake (NET_AWAKE), asleep until net_deadline (ms of
+ * sys_now()) with a check wanted after each call into lwIP
+ * (NET_SLEEP_WATCH), or asleep for so short a time that no timeout lwIP
+ * can add meanwhile comes earlier (NET_SLEEP_SHORT; see lnet_after). */
+#define NET_AWAKE		0
+#define NET_SLEEP_WATCH		1
+#define NET_SLEEP_SHORT		2
 static int net_sleeping;
-static u32_t net_deadline;		/* sys_now() ms the net thread wakes */
+static u32_t net_deadline;
 static int net_state;			/* 0 not yet, 1 up, <0 failed */
 static struct netif *dhcp_nifs[8];
 static int ndhcp;
@@ -232,12 +239,14 @@ lnet_after(void)
 	u32_t ms;
 
 	poll_loops();
-	if (!net_sleeping)
+	/* The common case costs no clock read: every call runs while the
+	 * net thread sleeps until a cyclic timer (MLD's, every 100 ms) */
+	if (net_sleeping != NET_SLEEP_WATCH)
 		return;
 	ms = sys_timeouts_sleeptime();
 	if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE &&
 	    (s32_t)(sys_now() + ms - net_deadline) < 0) {
-		net_sleeping = 0;
+		net_sleeping = NET_AWAKE;
 		rumpuser_cv_signal(net_cv);
 	}
 }
@@ -255,10 +264,18 @@ net_thread(void *arg)
 		if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE || ms > 1000)
 			ms = 1000;
 		net_deadline = sys_now() + ms;
-		net_sleeping = 1;
+		/*
+		 * The only timeout lwIP adds outside this thread's own
+		 * sys_check_timeouts() is the TCP timer (tcp_timer_needed(),
+		 * TCP_TMR_INTERVAL from the moment it is added): it cannot
+		 * come before a deadline at most that far away.  Longer
+		 * sleeps are watched by lnet_after().
+		 */
+		net_sleeping = ms <= TCP_TMR_INTERVAL ? NET_SLEEP_SHORT :
+		    NET_SLEEP_WATCH;
 		(void)rumpuser_cv_timedwait(net_cv, net_mtx, ms / 1000,
 		    (int64_t)(ms % 1000) * 1000000);
-		net_sleeping = 0;
+		net_sleeping = NET_AWAKE;
 	}
 	return NULL;
 }

@@ -20,26 +20,64 @@
  * libc-style free takes none, and the budget needs it). */
 struct memhdr {
 	size_t	size;
-	size_t	pad;		/* keeps the payload 16-byte aligned */
+	size_t	cls;		/* size class (cache below), 0: none */
 };
+
+/*
+ * Freed blocks of up to 2 KiB wait in a few LIFO lists per 64-byte size
+ * class: every packet allocates and frees the same few sizes (pbufs,
+ * segments), and a list push/pop is a fraction of a heap free/alloc.
+ * Cached blocks are free as far as the budget is concerned; at most
+ * CACHE_DEPTH per class (~0.5 MiB in all, worst case) stay cached.
+ */
+#define CACHE_GRAIN	64
+#define CACHE_NCLASS	32
+#ifdef __SANITIZE_ADDRESS__
+#define CACHE_DEPTH	0	/* tests/net: ASan sees every block exactly */
+#else
+#define CACHE_DEPTH	16
+#endif
+static struct memhdr *cache[CACHE_NCLASS + 1];
+static unsigned char ncached[CACHE_NCLASS + 1];
 
 static size_t mem_inuse, mem_peak, mem_budget = 64u << 20;
 static unsigned long mem_fails;
+
+static struct memhdr *
+block_get(unsigned long size, size_t *clsp)
+{
+	size_t cls = (size + CACHE_GRAIN - 1) / CACHE_GRAIN;
+	struct memhdr *h;
+
+	if (CACHE_DEPTH == 0 || cls == 0 || cls > CACHE_NCLASS) {
+		*clsp = 0;
+		return rumpuser_libc_malloc(sizeof(*h) + size);
+	}
+	*clsp = cls;
+	if ((h = cache[cls]) != NULL) {
+		cache[cls] = *(struct memhdr **)(void *)(h + 1);
+		ncached[cls]--;
+		return h;
+	}
+	return rumpuser_libc_malloc(sizeof(*h) + cls * CACHE_GRAIN);
+}
 
 void *
 lnet_mem_malloc(unsigned long size)
 {
 	struct memhdr *h;
+	size_t cls;
 
 	if (size > mem_budget || mem_inuse > mem_budget - size) {
 		mem_fails++;
 		return NULL;
 	}
-	if ((h = rumpuser_libc_malloc(sizeof(*h) + size)) == NULL) {
+	if ((h = block_get(size, &cls)) == NULL) {
 		mem_fails++;
 		return NULL;
 	}
 	h->size = size;
+	h->cls = cls;
 	mem_inuse += size;
 	if (mem_inuse > mem_peak)
 		mem_peak = mem_inuse;
@@ -67,6 +105,12 @@ lnet_mem_free(void *p)
 		return;
 	h = (struct memhdr *)p - 1;
 	mem_inuse -= h->size;
+	if (h->cls != 0 && ncached[h->cls] < CACHE_DEPTH) {
+		*(struct memhdr **)p = cache[h->cls];
+		cache[h->cls] = h;
+		ncached[h->cls]++;
+		return;
+	}
 	rumpuser_libc_free(h);
 }
 

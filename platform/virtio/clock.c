@@ -262,10 +262,15 @@ arch_lapic_eoi(void)
 		outb(0x20, 0x20);	/* 8259 non-specific EOI */
 }
 
+/* The deadline the LAPIC timer counts down to (0: none; arm_timer). */
+static uint64_t lapic_armed;
+
 static void
 timer_intr(void *arg)
 {
-	/* nothing to do but acknowledge: the scheduler reads the clock */
+	/* nothing to do but acknowledge: the scheduler reads the clock;
+	 * the timer stopped (it may run a little fast against the TSC) */
+	lapic_armed = 0;
 	arch_lapic_eoi();
 }
 
@@ -289,8 +294,18 @@ arm_timer(uint64_t deadline)
 	if (deadline == UINT64_MAX)
 		return;
 	ns = deadline > now ? deadline - now : 1;
+	/*
+	 * Still counting down to this deadline (or an earlier one): leave
+	 * it.  Each write is a device exit, and QEMU re-queues its timer and
+	 * wakes its main loop for it -- once per halt, i.e. per packet of a
+	 * request/response exchange, always for the same far deadline.  An
+	 * earlier expiry only makes the scheduler block again.
+	 */
+	if (have_lapic && lapic_armed > now && lapic_armed <= deadline)
+		return;
 	if (have_lapic) {
 		n = (ns * lapic_hz) / 1000000000ULL + 1;
+		lapic_armed = n > 0xffffffffULL ? 0 : now + ns;
 		*lapic(LAPIC_TMR_INIT) = n > 0xffffffffULL ? 0xffffffff :
 		    (uint32_t)n;
 	} else {

@@ -178,6 +178,17 @@ virtq_add(struct virtq *vq, const struct vq_seg *seg, int nout, int nin,
 	return 0;
 }
 
+/* Does the device want a notification for the chains in [old, new)? */
+static int
+kick_wanted(struct virtq *vq, uint16_t old, uint16_t new)
+{
+
+	if (vq->event_idx)
+		return vring_need_event(AVAIL_EVENT(vq), new, old);
+	return !(*(volatile uint16_t *)&vq->vr.used->flags &
+	    VRING_USED_F_NO_NOTIFY);
+}
+
 void
 virtq_kick(struct virtq *vq)
 {
@@ -189,12 +200,19 @@ virtq_kick(struct virtq *vq)
 	vq_cbar();		/* ring entries before the index */
 	*(volatile uint16_t *)&vq->vr.avail->idx = new;
 	vq->kicked_idx = new;
-	vq_dev_mb(vq);		/* index out before we read the device's wish */
-	if (vq->event_idx)
-		need = vring_need_event(AVAIL_EVENT(vq), new, old);
-	else
-		need = !(*(volatile uint16_t *)&vq->vr.used->flags &
-		    VRING_USED_F_NO_NOTIFY);
+	/*
+	 * The device's wish read before the fence may be stale, but a
+	 * notification is never wrong: when even the stale word asks for
+	 * one (a device that sleeps between requests: every request of a
+	 * request/response exchange) it is sent without the fence, which
+	 * under an emulator is a device exit of its own (vdev.c).  Only a
+	 * "do not notify" must be confirmed after the fence.
+	 */
+	need = kick_wanted(vq, old, new);
+	if (!need) {
+		vq_dev_mb(vq);	/* index out before we trust the wish */
+		need = kick_wanted(vq, old, new);
+	}
 	if (need && vq->notify != NULL)
 		vq->notify(vq);
 }

@@ -4,12 +4,33 @@
  * Receive: every rx slot owns one 2 KiB buffer (header + a full frame;
  * no mergeable buffers, no offloads).  A frame goes up straight from that
  * buffer and the same buffer goes back on the ring -- nothing is copied.
- * The interrupt handler only turns rx interrupts off and kicks the
- * registry's receive thread; rx_poll turns them on when the ring runs dry.
+ * The interrupt handler kicks the registry's receive thread.
  * Transmit: the contract wants the caller's data released on return, so
  * the frame is gathered into a tx slot and goes out as header + frame
  * (one ring slot through an indirect table).  Used tx slots are reclaimed
  * on the next transmit; tx interrupts stay off.
+ *
+ * Notifications, both ways, cost a device exit each under an emulator,
+ * and so does the store->load fence that turning a suppressed one back
+ * on takes (vdev.c); a request/response exchange is one frame each way,
+ * so per frame we aim for one transmit notification and one receive
+ * interrupt, nothing else:
+ *  - rx interrupts: without VIRTIO_RING_F_EVENT_IDX the device
+ *    interrupts for every frame unless the driver sets
+ *    VRING_AVAIL_F_NO_INTERRUPT.  While frames come one per interrupt
+ *    ("interactive") the flag is never set, so it never has to be
+ *    cleared, and clearing it is what needs the fence.  When polls find
+ *    several frames ("busy") the handler sets it and the poll that runs
+ *    the ring dry clears it (fence, look again), as NAPI does.  (With
+ *    EVENT_IDX there is no "always on": re-arming the used event index
+ *    needs the fence every time.)
+ *  - rx buffers go back on the ring at once but are published (and the
+ *    device notified, if it asks) only a quarter ring at a time: the
+ *    device always sees at least three quarters of the ring, so it can
+ *    run dry only by filling them, whose interrupts bring a poll that
+ *    publishes the rest -- no notification is ever lost.
+ *  - tx: virtq_kick() sends the notification without its fence when the
+ *    device's (possibly stale) flag already asks for one.
  */
 #include <stdint.h>
 #include <string.h>
@@ -44,7 +65,15 @@ struct vnet {
 	struct txslot	*txfree;
 	uint64_t	 rx_bad, tx_full;
 	int		 link;
+	int		 onebuf;	/* header and frame in one buffer */
+	int		 rx_busy;	/* polls find several frames: mask */
+	int		 rx_masked;	/* NO_INTERRUPT set by the handler */
 };
+
+/* Frames per poll at or above which rx interrupts get masked during the
+ * poll; at or below RX_IDLE the device interrupts freely again. */
+#define RX_BUSY		4
+#define RX_IDLE		1
 
 static int nvnet;
 
@@ -83,9 +112,38 @@ vnet_intr(struct vdev *v, int cfg)
 		n->link = up;
 		td_printf("virtio: %s: link %s\n", n->name, up ? "up" : "down");
 	}
-	virtq_intr_off(n->rxq);
+	if (n->rx_busy) {
+		virtq_intr_off(n->rxq);
+		n->rx_masked = 1;
+	}
 	if (n->nd != NULL)
 		td_netdev_rx_kick(n->nd);
+}
+
+/* End of a poll that ran the ring dry: picks the interrupt mode from
+ * the frames it found, and unmasks (which takes the fence) only if the
+ * handler masked.  Under td_irq_save: the handler changes rx_masked. */
+static void
+rx_rearm(struct vnet *n, int got)
+{
+	td_irqflags_t s = td_irq_save();
+
+	if (got >= RX_BUSY)
+		n->rx_busy = 1;
+	else if (got <= RX_IDLE)
+		n->rx_busy = 0;
+	if (n->rx_masked) {
+		n->rx_masked = 0;
+		if (virtq_intr_on(n->rxq)) {
+			/* frames came in while we turned interrupts on */
+			if (n->rx_busy) {
+				virtq_intr_off(n->rxq);
+				n->rx_masked = 1;
+			}
+			td_netdev_rx_kick(n->nd);
+		}
+	}
+	td_irq_restore(s);
 }
 
 static int
@@ -114,12 +172,12 @@ vnet_rx_poll(void *softc, int budget)
 		broken(n, n->rxq);
 		return 0;
 	}
-	virtq_kick(n->rxq);
-	if (got < budget && virtq_intr_on(n->rxq)) {
-		/* frames came in while we turned interrupts on */
-		virtq_intr_off(n->rxq);
-		td_netdev_rx_kick(n->nd);
-	}
+	/* the buffers go back a quarter ring at a time (see the top) */
+	if ((uint16_t)(n->rxq->avail_idx - n->rxq->kicked_idx) >=
+	    (n->rxq->num >= 4 ? n->rxq->num / 4 : 1))
+		virtq_kick(n->rxq);
+	if (got < budget)
+		rx_rearm(n, got);
 	return got;
 }
 
@@ -145,6 +203,7 @@ vnet_xmit(void *softc, const struct td_iovec *iov, size_t niov)
 	struct vnet *n = softc;
 	struct vq_seg seg[2];
 	struct txslot *t;
+	uint8_t *data;
 	size_t i, len = 0;
 
 	if (n->v->broken || tx_reclaim(n) < 0)
@@ -159,15 +218,20 @@ vnet_xmit(void *softc, const struct td_iovec *iov, size_t niov)
 	}
 	n->txfree = t->nextfree;
 	memset(&t->hdr, 0, sizeof(t->hdr));
+	/* any layout: the frame right behind the header, one descriptor
+	 * (no indirect table for the device to walk) */
+	data = n->onebuf ? (uint8_t *)&t->hdr + n->hdrlen : t->data;
 	for (i = 0, len = 0; i < niov; i++) {
-		memcpy(t->data + len, iov[i].iov_base, iov[i].iov_len);
+		memcpy(data + len, iov[i].iov_base, iov[i].iov_len);
 		len += iov[i].iov_len;
 	}
 	seg[0].addr = (uint64_t)(uintptr_t)&t->hdr;
 	seg[0].len = (uint32_t)n->hdrlen;
 	seg[1].addr = (uint64_t)(uintptr_t)t->data;
 	seg[1].len = (uint32_t)len;
-	if (virtq_add(n->txq, seg, 2, 0, t) != 0) {
+	if (n->onebuf)
+		seg[0].len += (uint32_t)len;
+	if (virtq_add(n->txq, seg, n->onebuf ? 1 : 2, 0, t) != 0) {
 		t->nextfree = n->txfree;
 		n->txfree = t;
 		n->tx_full++;
@@ -235,7 +299,6 @@ vnet_attach(struct vdev *v)
 	td_snprintf(n->txname, sizeof(n->txname), "%s tx", n->name);
 	if (vdev_negotiate(v, 1ULL << VIRTIO_NET_F_MAC |
 	    1ULL << VIRTIO_NET_F_STATUS | 1ULL << VIRTIO_F_ANY_LAYOUT |
-	    1ULL << VIRTIO_RING_F_EVENT_IDX |
 	    1ULL << VIRTIO_RING_F_INDIRECT_DESC) != 0 ||
 	    (n->rxq = vdev_queue(v, 0, VNET_QSIZE, n->rxname)) == NULL ||
 	    (n->txq = vdev_queue(v, 1, VNET_QSIZE, n->txname)) == NULL ||
@@ -245,6 +308,7 @@ vnet_attach(struct vdev *v)
 	}
 	n->hdrlen = v->modern ? sizeof(struct virtio_net_hdr_mrg_rxbuf) :
 	    sizeof(struct virtio_net_hdr);
+	n->onebuf = v->modern || vdev_has(v, VIRTIO_F_ANY_LAYOUT);
 	get_mac(n, in.mac);
 	if ((rv = td_netdev_register(n->name, &vnet_ops, n, &in, &n->nd)) != 0) {
 		td_printf("virtio: %s: registry refused it (%d)\n", n->name, rv);

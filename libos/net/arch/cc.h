@@ -40,6 +40,11 @@ uint32_t lnet_rand(void);
 #define LWIP_PLATFORM_ASSERT(x)	lnet_assert((x), __FILE__, __LINE__)
 #define LWIP_RAND()		lnet_rand()
 
+/* Byte swaps as the compiler's single instructions, not lwIP's calls
+ * (def.c): a handful per packet on every header field. */
+#define lwip_htons(x)		((uint16_t)__builtin_bswap16((uint16_t)(x)))
+#define lwip_htonl(x)		((uint32_t)__builtin_bswap32((uint32_t)(x)))
+
 /* lwIP's own errno table is not used: the socket layer is ours and
  * speaks Linux errno values (libos/net/lx.h). */
 #define LWIP_ERRNO_STDINCLUDE	0
