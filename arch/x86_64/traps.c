@@ -206,6 +206,9 @@ arch_trap(struct trapframe *tf)
 	}
 	if (v == ARCH_VEC_SPURIOUS)
 		return;
+	/* a first touch of demand-zero memory: backed, the access retried */
+	if (v == 14 && !in_fatal && td_lazy_fault(read_cr2(tf), tf->err))
+		return;
 	fatal_trap(tf);
 }
 
