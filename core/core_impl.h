@@ -73,6 +73,7 @@ struct td_stack {
 	size_t		 npages;	/* of run */
 	uintptr_t	 guard;		/* the unmapped page under it, or 0 */
 	uintptr_t	 watch;		/* Xen PV: the watched word, or 0 */
+	int		 lazy;		/* run is demand-zero (td_lazy_alloc) */
 };
 /* size: a multiple of the page size.  0, or -1 when out of pages. */
 void	 stack_init(void);		/* after protect_init */
