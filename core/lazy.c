@@ -208,21 +208,24 @@ clear_one(const struct lzres *r, uintptr_t a, uint64_t e, int unused)
 {
 	if (e == 0)
 		return 0;
-	(void)td_plat.lazy_set(a, 0, 1);
+	td_plat.lazy_set(a, 0, 1);
 	return drop_frame(a, e);
 }
 
 /* fn over [a, end) with interrupts masked, then one TLB flush if a
- * present entry changed. */
-static void
+ * present entry changed; returns what walk summed. */
+static size_t
 run(const struct lzres *r, uintptr_t a, uintptr_t end,
-    size_t (*fn)(const struct lzres *, uintptr_t, uint64_t, int), int arg)
+    size_t (*fn)(const struct lzres *, uintptr_t, uint64_t, int), int arg,
+    int fill)
 {
 	td_irqflags_t fl = td_irq_save();
+	size_t n = walk(r, a, end, fn, arg, fill);
 
-	if (walk(r, a, end, fn, arg, fn == discard_one && arg) != 0)
+	if (n != 0)
 		td_plat.lazy_set(0, 0, 1);
 	td_irq_restore(fl);
+	return n;
 }
 
 void
@@ -236,7 +239,7 @@ td_lazy_discard(void *p, size_t len, int hole)
 	if (a + len > r->base + r->len)
 		len = r->base + r->len - a;
 	run(r, a, (a + len + TD_PAGE_SIZE - 1) & ~(TD_PAGE_SIZE - 1),
-	    discard_one, hole);
+	    discard_one, hole, hole);
 }
 
 void
@@ -250,7 +253,7 @@ td_lazy_free(void *p, size_t len)
 	if (r == NULL || r->len != len)
 		td_panic("td_lazy_free(%p, %zu): not a reservation", p, len);
 	/* every entry back to 0: the address space is reused as is */
-	run(r, r->base, r->base + r->len, clear_one, 0);
+	run(r, r->base, r->base + r->len, clear_one, 0, 0);
 	*pp = r->next;
 	td_free(r);
 }
@@ -299,25 +302,11 @@ int
 lazy_protect(uintptr_t a, size_t len, int prot)
 {
 	struct lzres *r = res_of(a);
-	uintptr_t pg, end = a + len;
-	td_irqflags_t fl;
-	size_t n = 0;
-	uint64_t e;
 
-	prot &= (int)LZ_PROT;
-	if (r == NULL || end > r->base + r->len)
+	if (r == NULL || a + len > r->base + r->len)
 		return -1;
-	fl = td_irq_save();
-	for (pg = a; pg < end; pg += TD_PAGE_SIZE) {
-		e = td_plat.lazy_get(pg);
-		if (e == TD_LZ_NOTABLE)
-			e = 0;
-		n += protect_one(r, pg, e, prot);
-	}
-	if (n != 0)
-		td_plat.lazy_set(0, 0, 1);
-	td_irq_restore(fl);
-	return n >= BADPROT ? -1 : 0;
+	return run(r, a, a + len, protect_one, prot & (int)LZ_PROT, 1) >=
+	    BADPROT ? -1 : 0;
 }
 
 /* Backs one untouched page; 0, or -1 when no page is left. */
