@@ -34,6 +34,7 @@ fails=0
 builds() {
 	build_one t_page "${ASAN[@]}" -- tests/unit/test_page.c "${CORE[@]}" &&
 	build_one t_heap "${ASAN[@]}" -- tests/unit/test_heap.c "${CORE[@]}" &&
+	build_one t_lazy "${ASAN[@]}" -- tests/unit/test_lazy.c "${CORE[@]}" &&
 	build_one t_printf "${ASAN[@]}" -Wno-format -Wno-format-extra-args -- \
 	    tests/unit/test_printf.c "${CORE[@]}" &&
 	build_one t_cmdline "${ASAN[@]}" -- tests/unit/test_cmdline.c \
@@ -56,7 +57,7 @@ if ! builds; then
 fi
 
 pass=0
-for t in t_page t_heap t_printf t_cmdline t_string t_sched t_main t_xenproto; do
+for t in t_page t_heap t_lazy t_printf t_cmdline t_string t_sched t_main t_xenproto; do
 	log="$out/$t.log"
 	"$out/$t" > "$log" 2>&1
 	rc=$?
