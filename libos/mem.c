@@ -37,6 +37,14 @@ struct region {
 
 static struct region *regions;
 
+/* Small eager regions just unmapped, kept for the next mmap of the same
+ * size: musl's malloc maps and unmaps a 16 KiB group per nginx request,
+ * and each round trip cost two heap allocations and frees besides the
+ * zeroing, which reuse still does. */
+#define RCACHE		4
+static struct region *rcache[RCACHE];
+static int nrcache;
+
 static struct region *
 region_of(uintptr_t a)
 {
@@ -56,6 +64,11 @@ region_free(struct region *r)
 	for (pp = &regions; *pp != r; pp = &(*pp)->next)
 		;
 	*pp = r->next;
+	if (!r->lazy && !r->prot_changed && r->len < LAZY_MIN &&
+	    nrcache < RCACHE) {
+		rcache[nrcache++] = r;
+		return;
+	}
 	if (r->lazy)
 		td_lazy_free((void *)r->base, r->len);
 	else if (r->prot_changed && td_page_protect((void *)r->base, r->len,
@@ -74,7 +87,19 @@ region_new(size_t len, int prot)
 {
 	struct region *r;
 	void *p;
+	int i;
 
+	for (i = nrcache - 1; i >= 0 && len < LAZY_MIN; i--) {
+		if ((r = rcache[i])->len != len)
+			continue;
+		rcache[i] = rcache[--nrcache];
+		memset((void *)r->base, 0, len);
+		memset(r->holes, 0, (len / PAGE + 7) / 8);
+		r->mapped = len;
+		r->next = regions;
+		regions = r;
+		return (void *)r->base;
+	}
 	if ((r = lo_zalloc(sizeof(*r))) == NULL)
 		return NULL;
 	if ((r->holes = lo_zalloc((len / PAGE + 7) / 8)) == NULL) {
