@@ -87,6 +87,7 @@ KCOLD	:= platform/xen/xenstore platform/xen/xenbus platform/xen/xs_proto \
 	   platform/virtio/boot platform/virtio/vdev platform/virtio/irq \
 	   platform/virtio/vrng core/printf core/cmdline core/panic core/main \
 	   arch/x86_64/traps arch/x86_64/symbols arch/x86_64/boot \
+	   core/lazy arch/x86_64/mmu core/stack core/page \
 	   hypercall/init hypercall/random
 $(patsubst %,$(BUILD)/k/%.c.o,$(KCOLD)): KCFLAGS += -Os
 $(BUILD)/lib/libtandem.a: $(KOBJ)

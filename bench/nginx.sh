@@ -16,7 +16,7 @@
 # starting the launcher to the first answered GET, polled from the host),
 # image size, least --mem that serves `wrk -d3` without an error (binary
 # search; MINMEM=0 skips it, MINMEM=tandem searches
-# Tandem's only).  Prints one markdown table (also in
+# Tandem's only, MINMEM_ONLY=1 runs only Tandem's search, up to MINHI).  Prints one markdown table (also in
 # BUILD/bench/apps/nginx.md).  Needs root.  Numbers are only comparable
 # within one run; nothing here is a pass/fail test.
 set -uo pipefail
@@ -48,7 +48,7 @@ print(s + 'x' * (1024 - len(s) - len(t)) + t, end='')" > "$R/srv/www/1k.html"
 TIMG=$W/nginx-bench.img
 "$B/bin/tandem" bake "$B/apps/nginx/objs/nginx" -o "$TIMG" --root "$R" \
     --config net --mem 32 --args "-p / -c /etc/nginx/nginx.conf" || exit 2
-bench/linux-guest/build-apps.sh "$LXD" nginx "$R" > "$W/linux-build.log" 2>&1 ||
+[ "${MINMEM_ONLY:-0}" = 1 ] || bench/linux-guest/build-apps.sh "$LXD" nginx "$R" > "$W/linux-build.log" 2>&1 ||
     { tail "$W/linux-build.log" >&2; exit 2; }
 ARGS=(-p / -c /etc/nginx/nginx.conf)
 URL=http://$IP/1k.html
@@ -61,6 +61,11 @@ load_ok() {
 }
 
 apps_net
+# MINMEM_ONLY=1: only Tandem's least-mem search (up to MINHI MiB, 64)
+if [ "${MINMEM_ONLY:-0}" = 1 ]; then
+	echo "$APP least --mem (MiB), commit $(git rev-parse --short HEAD): $(min_mem tandem 0 "${MINHI:-64}" 1 -- "${ARGS[@]}")"
+	exit 0
+fi
 declare -A RPS LAUNCH ERRS
 for s in tandem linux; do RPS[$s]=; LAUNCH[$s]=; ERRS[$s]=0; done
 for ((r = 1; r <= ROUNDS; r++)); do

@@ -48,6 +48,9 @@ void	*page_desc_addr(const struct td_pgdesc *d);
 void	*page_alloc_run(size_t npages, unsigned minorder);
 void	 page_free_run(void *p, size_t npages);
 
+/* ---- lazy.c: td_page_protect on lazy addresses; 0 or -1 ---------- */
+int	 lazy_protect(uintptr_t a, size_t len, int prot);
+
 /* ---- heap.c --------------------------------------------------------- */
 void	 heap_init(void);
 /* The allocation entry points with the caller to blame on exhaustion
@@ -70,6 +73,7 @@ struct td_stack {
 	size_t		 npages;	/* of run */
 	uintptr_t	 guard;		/* the unmapped page under it, or 0 */
 	uintptr_t	 watch;		/* Xen PV: the watched word, or 0 */
+	int		 lazy;		/* run is demand-zero (td_lazy_alloc) */
 };
 /* size: a multiple of the page size.  0, or -1 when out of pages. */
 void	 stack_init(void);		/* after protect_init */

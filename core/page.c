@@ -305,6 +305,9 @@ td_page_protect(void *addr, size_t len, int prot)
 
 	if ((a & (TD_PAGE_SIZE - 1)) != 0 || (len & (TD_PAGE_SIZE - 1)) != 0)
 		return -1;
+	if (len != 0 && td_lazy_contains(addr, len))
+		return td_plat.lazy_set != NULL ? lazy_protect(a, len, prot) :
+		    -1;
 	if (td_plat.page_protect == NULL)
 		return 1;
 	if (len == 0 && !(prot & TD_PROT_BATCH))

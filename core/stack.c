@@ -14,7 +14,12 @@
  * block is cut at boot (30 stacks; 28 on Xen PV).  Every
  * protection change costs a TLB invalidation -- on Xen PV a hypercall,
  * under QEMU TCG a flush of its whole software TLB -- which creating a
- * thread should not pay each time.  The cache never shrinks.
+ * thread should not pay each time.  The cache never shrinks; below
+ * 64 MiB of RAM its blocks are 512 KiB (7 stacks), not 2 MiB.
+ *
+ * Stacks bigger than the default (main's) are demand-zero memory where
+ * a fault on the running stack can be served (ring 0, where #PF has a
+ * stack of its own): a page costs RAM once the thread reaches it.
  */
 #include "core_impl.h"
 
@@ -42,12 +47,14 @@ static void
 cache_fill(void)
 {
 	size_t pre = prepages(), sp = pre + CACHE_PAGES, i, n = 0;
+	unsigned order = td_page_ntotal() < 16384 ? CHUNK_ORDER - 2 :
+	    CHUNK_ORDER;
 	char *c, *slot;
 	uint64_t *base;
 
-	if ((c = td_page_alloc(CHUNK_ORDER)) == NULL)
+	if ((c = td_page_alloc(order)) == NULL)
 		return;
-	for (i = 0; i + sp <= ((size_t)1 << CHUNK_ORDER); i += sp) {
+	for (i = 0; i + sp <= ((size_t)1 << order); i += sp) {
 		slot = c + i * TD_PAGE_SIZE;
 		if (td_page_protect(slot, TD_PAGE_SIZE,
 		    TD_PROT_NONE | TD_PROT_BATCH) != 0)
@@ -59,7 +66,7 @@ cache_fill(void)
 	}
 	(void)td_page_protect(NULL, 0, TD_PROT_BATCH);	/* one flush */
 	if (n == 0)
-		td_page_free(c, CHUNK_ORDER);
+		td_page_free(c, order);
 }
 
 /* At boot, after protect_init: the first block costs no TLB flush of
@@ -90,6 +97,15 @@ stack_get(struct td_stack *s, size_t size)
 	}
 	/* any other size: its own run of pages, guard first */
 	s->npages = size / TD_PAGE_SIZE + pre;
+	if (size > STACK_DEFAULT && td_plat.stack_watch == NULL &&
+	    (s->run = td_lazy_alloc(s->npages * TD_PAGE_SIZE,
+	    TD_PROT_READ | TD_PROT_WRITE)) != NULL) {
+		s->lazy = 1;
+		s->base = (uint64_t *)((char *)s->run + pre * TD_PAGE_SIZE);
+		if (td_page_protect(s->run, TD_PAGE_SIZE, TD_PROT_NONE) == 0)
+			set_below(s, pre);
+		return 0;
+	}
 	if ((s->run = page_alloc_run(s->npages, 0)) == NULL)
 		return -1;
 	s->base = (uint64_t *)((char *)s->run + pre * TD_PAGE_SIZE);
@@ -106,6 +122,8 @@ stack_put(struct td_stack *s)
 	if (s->run == NULL) {			/* back to the cache */
 		s->base[0] = (uint64_t)(uintptr_t)cache;
 		cache = s->base;
+	} else if (s->lazy) {
+		td_lazy_free(s->run, s->npages * TD_PAGE_SIZE);
 	} else {
 		/* the page allocator hands out mapped, writable pages */
 		if (s->guard != 0 && td_page_protect((void *)s->guard,

@@ -211,6 +211,8 @@ rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off,
 
 	if (f == NULL)
 		return bio_fail(done, arg, TD_EBADF);
+	if (td_lazy_contains(data, dlen))	/* no DMA there (h-mem) */
+		return bio_fail(done, arg, TD_EINVAL);
 	in = td_blkdev_info(f->dev);
 	size = dev_bytes(f->dev);
 	if (off < 0 || (uint64_t)off % in->sector_size != 0 ||
@@ -310,7 +312,8 @@ blk_xfer(struct td_blkdev *d, int op, char *buf, size_t len, uint64_t off)
 }
 
 /* Any byte range: unaligned ends go through a bounce buffer, read-
- * modify-write for writes. */
+ * modify-write for writes.  So does demand-zero memory (h-mem): its
+ * addresses are not physical ones, and a device must not see them. */
 static int
 range_xfer(struct td_blkdev *d, int write, char *buf, size_t len,
     uint64_t off, size_t *donep)
@@ -321,7 +324,7 @@ range_xfer(struct td_blkdev *d, int write, char *buf, size_t len,
 	int error = 0;
 
 	*donep = 0;
-	if (off % ss == 0 && len % ss == 0) {
+	if (off % ss == 0 && len % ss == 0 && !td_lazy_contains(buf, len)) {
 		error = blk_xfer(d, write ? TD_BLK_WRITE : TD_BLK_READ, buf,
 		    len, off);
 		*donep = error == 0 ? len : 0;

@@ -190,6 +190,8 @@ blk_check(const struct td_blkdev *d, const struct td_blkreq *r)
 	if (r->len == 0 || r->len % in->sector_size != 0 ||
 	    (in->max_xfer != 0 && r->len > in->max_xfer))
 		return TD_EINVAL;
+	if (td_lazy_contains(r->buf, r->len))
+		return TD_EINVAL;	/* not physical memory: no DMA there */
 	n = r->len / in->sector_size;
 	if (r->sector >= in->nsectors || n > in->nsectors - r->sector)
 		return TD_ENOSPC;

@@ -109,6 +109,8 @@ __tandem_clone(int (*fn)(void *), void *stack, int flags, void *arg,
 	    ((f & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) &&
 	    LO_BADPTR(ctid)))
 		return -EFAULT;
+	if (lo_mem_stack(stack) != 0)
+		return -ENOMEM;		/* (h-mem) Xen PV: stack backed now */
 	if ((td = lo_zalloc(sizeof(*td))) == NULL)
 		return -EAGAIN;
 	if ((cs = lo_malloc(sizeof(*cs))) == NULL) {

@@ -243,4 +243,8 @@ int	lo_manifest_each(const char *key,
  * __vdso_clock_gettime musl calls instead of the system call. */
 void	*lo_vdso(void);
 
+/* ---- memory (mem.c, h-mem): clone's new stack, top sp, is backed now
+ * where the platform cannot fault it in (Xen PV).  0 or -ENOMEM. */
+int	lo_mem_stack(void *sp);
+
 #endif /* LIBOS_LO_H */

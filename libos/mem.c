@@ -1,7 +1,10 @@
 /*
  * mem.c -- the address space: brk, mmap, munmap, mremap, mprotect,
- * madvise.  There is one address space and no demand paging: a mapping
- * is memory from rumpuser_anonmmap (zeroed), recorded in a list so that
+ * madvise.  There is one address space.  A mapping of LAZY_MIN bytes
+ * or more (and the brk window) is demand-zero memory from core
+ * (td_lazy_alloc): a page costs RAM only once touched, as on Linux, and
+ * unmapped pages go back at once.  A smaller one is memory from
+ * rumpuser_anonmmap (zeroed).  Each is recorded in a list so that
  * munmap can give it back.  Partial unmaps are allowed as on Linux: the
  * pages of a mapping are counted, and its memory is freed when the last
  * one is unmapped.  File mappings are private copies (MAP_SHARED of a
@@ -18,6 +21,9 @@
 
 #define PAGE		4096UL
 #define PROUND(x)	(((x) + PAGE - 1) & ~(PAGE - 1))
+/* Smaller mappings (mallocng's groups churn 16 KiB ones) stay eager:
+ * a fault per page would cost more than zeroing them. */
+#define LAZY_MIN	(64 * 1024)
 
 struct region {
 	uintptr_t	 base;		/* as allocated */
@@ -25,10 +31,19 @@ struct region {
 	size_t		 mapped;	/* bytes still mapped */
 	unsigned char	*holes;		/* 1 bit per page: unmapped */
 	int		 prot_changed;	/* some page is not read+write */
+	int		 lazy;		/* td_lazy_alloc memory */
 	struct region	*next;
 };
 
 static struct region *regions;
+
+/* Small eager regions just unmapped, kept for the next mmap of the same
+ * size: musl's malloc maps and unmaps a 16 KiB group per nginx request,
+ * and each round trip cost two heap allocations and frees besides the
+ * zeroing, which reuse still does. */
+#define RCACHE		4
+static struct region *rcache[RCACHE];
+static int nrcache;
 
 static struct region *
 region_of(uintptr_t a)
@@ -49,27 +64,52 @@ region_free(struct region *r)
 	for (pp = &regions; *pp != r; pp = &(*pp)->next)
 		;
 	*pp = r->next;
-	if (r->prot_changed && td_page_protect((void *)r->base, r->len,
+	if (!r->lazy && !r->prot_changed && r->len < LAZY_MIN &&
+	    nrcache < RCACHE) {
+		rcache[nrcache++] = r;
+		return;
+	}
+	if (r->lazy)
+		td_lazy_free((void *)r->base, r->len);
+	else if (r->prot_changed && td_page_protect((void *)r->base, r->len,
 	    TD_PROT_READ | TD_PROT_WRITE) < 0)
 		lo_panic("munmap: cannot make pages writable again");
-	rumpuser_unmap((void *)r->base, r->len);
+	if (!r->lazy)
+		rumpuser_unmap((void *)r->base, r->len);
 	lo_free(r->holes, (r->len / PAGE + 7) / 8);
 	lo_free(r, sizeof(*r));
 }
 
+/* prot: the TD_PROT_* rights of lazy memory's untouched pages (eager
+ * memory comes read+write; the caller sets what it wants). */
 static void *
-region_new(size_t len)
+region_new(size_t len, int prot)
 {
 	struct region *r;
 	void *p;
+	int i;
 
+	for (i = nrcache - 1; i >= 0 && len < LAZY_MIN; i--) {
+		if ((r = rcache[i])->len != len)
+			continue;
+		rcache[i] = rcache[--nrcache];
+		memset((void *)r->base, 0, len);
+		memset(r->holes, 0, (len / PAGE + 7) / 8);
+		r->mapped = len;
+		r->next = regions;
+		regions = r;
+		return (void *)r->base;
+	}
 	if ((r = lo_zalloc(sizeof(*r))) == NULL)
 		return NULL;
 	if ((r->holes = lo_zalloc((len / PAGE + 7) / 8)) == NULL) {
 		lo_free(r, sizeof(*r));
 		return NULL;
 	}
-	if (rumpuser_anonmmap(NULL, len, 12, 0, &p) != 0) {
+	if (len >= LAZY_MIN && (p = td_lazy_alloc(len, prot)) != NULL) {
+		r->lazy = 1;
+		r->prot_changed = prot != (TD_PROT_READ | TD_PROT_WRITE);
+	} else if (rumpuser_anonmmap(NULL, len, 12, 0, &p) != 0) {
 		lo_free(r->holes, (len / PAGE + 7) / 8);
 		lo_free(r, sizeof(*r));
 		return NULL;
@@ -104,7 +144,24 @@ unmap_range(uintptr_t a, size_t len)
 		}
 		if (r->mapped == 0)
 			region_free(r);
+		else if (r->lazy)	/* its pages go back now, as on Linux */
+			td_lazy_discard((void *)s, e - s, 1);
 	}
+}
+
+/* [a, e) of r reads as zeros again: lazy memory's whole pages go back */
+static void
+zero_range(struct region *r, uintptr_t a, uintptr_t e)
+{
+	uintptr_t p = PROUND(a);
+
+	if (r == NULL || !r->lazy || p >= (e & ~(PAGE - 1))) {
+		memset((void *)a, 0, e - a);
+		return;
+	}
+	memset((void *)a, 0, p - a);
+	td_lazy_discard((void *)p, (e & ~(PAGE - 1)) - p, 0);
+	memset((void *)(e & ~(PAGE - 1)), 0, e & (PAGE - 1));
 }
 
 /* ---- brk: a fixed reservation, taken on first growth -------------- */
@@ -119,7 +176,8 @@ sys_brk(long want)
 	if (brk_base == 0) {
 		if (want == 0)
 			return (long)(uintptr_t)&brk_base;	/* no heap yet */
-		if ((p = region_new(BRK_MAX)) == NULL)
+		if ((p = region_new(BRK_MAX, TD_PROT_READ | TD_PROT_WRITE)) ==
+		    NULL)
 			return (long)(uintptr_t)&brk_base;
 		brk_base = brk_cur = (uintptr_t)p;
 	}
@@ -127,17 +185,15 @@ sys_brk(long want)
 	    (uintptr_t)want > brk_base + BRK_MAX)
 		return (long)brk_cur;
 	if ((uintptr_t)want < brk_cur)	/* shrinking: the pages read 0 again */
-		memset((void *)want, 0, brk_cur - (uintptr_t)want);
+		zero_range(region_of(brk_base), (uintptr_t)want, brk_cur);
 	brk_cur = (uintptr_t)want;
 	return (long)brk_cur;
 }
 
 /* ---- protections ----------------------------------------------------- */
 
-/* PROT_* to td_page_protect; 1 (nothing to protect with) counts as done,
- * as the memory then simply stays read+write+execute. */
-static long
-set_prot(struct region *r, uintptr_t a, size_t len, long prot)
+static int
+td_prot(long prot)
 {
 	int p = 0;
 
@@ -147,6 +203,16 @@ set_prot(struct region *r, uintptr_t a, size_t len, long prot)
 		p |= TD_PROT_READ | TD_PROT_WRITE;
 	if (prot & PROT_EXEC)
 		p |= TD_PROT_READ | TD_PROT_EXEC;
+	return p;
+}
+
+/* PROT_* to td_page_protect; 1 (nothing to protect with) counts as done,
+ * as the memory then simply stays read+write+execute. */
+static long
+set_prot(struct region *r, uintptr_t a, size_t len, long prot)
+{
+	int p = td_prot(prot);
+
 	if (p == (TD_PROT_READ | TD_PROT_WRITE) && !r->prot_changed)
 		return 0;		/* as it came from the heap */
 	switch (td_page_protect((void *)a, len, p)) {
@@ -206,7 +272,7 @@ sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 		if ((rv = set_prot(r, (uintptr_t)addr, n,
 		    PROT_READ | PROT_WRITE)) < 0)
 			return rv;
-		memset((void *)addr, 0, n);
+		zero_range(r, (uintptr_t)addr, (uintptr_t)addr + n);
 		if (!(flags & MAP_ANONYMOUS) &&
 		    (rv = map_file((void *)addr, n, (int)fd, off)) < 0)
 			return rv;
@@ -216,14 +282,20 @@ sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 	}
 	if (!(flags & MAP_ANONYMOUS) && type != MAP_PRIVATE)
 		return -EINVAL;	/* shared file mappings: see above */
-	if ((p = region_new(n)) == NULL)
+	/* anonymous lazy memory gets its rights at once (a thread stack
+	 * mapped PROT_NONE costs no page table); a file's copy is written
+	 * first */
+	if ((p = region_new(n, (flags & MAP_ANONYMOUS) ? td_prot(prot) :
+	    TD_PROT_READ | TD_PROT_WRITE)) == NULL)
 		return -ENOMEM;
 	if (!(flags & MAP_ANONYMOUS) &&
 	    (rv = map_file(p, (size_t)len, (int)fd, off)) < 0) {
 		unmap_range((uintptr_t)p, n);
 		return rv;
 	}
-	if ((rv = set_prot(region_of((uintptr_t)p), (uintptr_t)p, n,
+	if (((flags & MAP_ANONYMOUS) == 0 ||
+	    !region_of((uintptr_t)p)->lazy) &&
+	    (rv = set_prot(region_of((uintptr_t)p), (uintptr_t)p, n,
 	    prot)) < 0) {
 		unmap_range((uintptr_t)p, n);
 		return rv;
@@ -259,7 +331,7 @@ sys_mremap(long old, long oldlen, long newlen, long flags, long naddr)
 	}
 	if (!(flags & 1))		/* MREMAP_MAYMOVE */
 		return -ENOMEM;
-	if ((p = region_new(nn)) == NULL)
+	if ((p = region_new(nn, TD_PROT_READ | TD_PROT_WRITE)) == NULL)
 		return -ENOMEM;
 	/* the copy is read+write; the old pages go away right after */
 	if (set_prot(r, (uintptr_t)old, on, PROT_READ | PROT_WRITE) < 0) {
@@ -305,12 +377,29 @@ sys_madvise(long addr, long len, long advice)
 
 	if ((addr & (PAGE - 1)) != 0)
 		return -EINVAL;
-	/* MADV_DONTNEED: private anonymous pages read as zero afterwards */
+	/* MADV_DONTNEED: private anonymous pages read as zero afterwards
+	 * (lazy ones go back to core) */
 	if (advice == 4 && (r = region_of((uintptr_t)addr)) != NULL &&
-	    !r->prot_changed &&
+	    r->lazy && (uintptr_t)addr + (size_t)len <= r->base + r->len)
+		td_lazy_discard((void *)addr, PROUND((size_t)len), 0);
+	else if (advice == 4 && r != NULL && !r->prot_changed &&
 	    (uintptr_t)addr + (size_t)len <= r->base + r->len)
 		memset((void *)addr, 0, PROUND((size_t)len));
 	return 0;
+}
+
+/* clone: sp is the top of a new thread's stack.  Where a fault on the
+ * running stack cannot be served (Xen PV), lazy memory below it is
+ * backed now; elsewhere nothing happens.  0 or -ENOMEM. */
+int
+lo_mem_stack(void *sp)
+{
+	struct region *r = region_of((uintptr_t)sp - 1);
+
+	if (r == NULL || !r->lazy)
+		return 0;
+	return td_lazy_stack((void *)r->base, (uintptr_t)sp - r->base) == 0 ?
+	    0 : -ENOMEM;
 }
 
 LO_SYSCALL(brk, sys_brk);

@@ -15,9 +15,11 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <tandem/arch.h>
 #include <tandem/core.h>
+#include <tandem/platform.h>
 
 #define PTE_P		0x001ULL
 #define PTE_RW		0x002ULL
@@ -167,4 +169,83 @@ int
 arch_mmu_has_nx(void)
 {
 	return nx_bit != 0;
+}
+
+/* ---- demand paging (td_plat.lazy_get/lazy_set, core/lazy.c) ---------
+ * The lazy window lies above the identity map, in tables of its own
+ * taken from the page allocator as pages get touched (kept for good:
+ * one 4 KiB table serves 2 MiB).  A present entry maps the frame core
+ * gives; a page that is not present keeps core's marker bits shifted
+ * one up (bit 0, P, clear), which the CPU ignores. */
+
+static uint64_t *
+lz_table(uint64_t *e, int alloc)
+{
+	uint64_t *t;
+
+	if (*e & PTE_P)
+		return (uint64_t *)(uintptr_t)(*e & PTE_FRAME);
+	if (!alloc || (t = td_page_alloc(0)) == NULL)
+		return NULL;
+	memset(t, 0, TD_PAGE_SIZE);
+	*e = (uint64_t)(uintptr_t)t | PTE_P | PTE_RW;
+	return t;
+}
+
+/* The L1 entry of va; NULL when a table is missing and !alloc (or no
+ * page for one). */
+static uint64_t *
+lz_pte(uintptr_t va, int alloc)
+{
+	uint64_t *t, cr3;
+	int lvl;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	t = (uint64_t *)(uintptr_t)(cr3 & PTE_FRAME);
+	for (lvl = 3; lvl >= 1; lvl--) {
+		t = lz_table(&t[(va >> (12 + 9 * lvl)) & 511], alloc);
+		if (t == NULL)
+			return NULL;
+	}
+	return &t[(va >> 12) & 511];
+}
+
+uint64_t
+arch_lazy_get(uintptr_t va)
+{
+	uint64_t *e = lz_pte(va, 0), v, ent;
+
+	if (e == NULL)
+		return TD_LZ_NOTABLE;
+	if (!((v = *e) & PTE_P))
+		return v >> 1;
+	ent = (v & PTE_FRAME) | TD_LZ_PRESENT | TD_PROT_READ;
+	if (v & PTE_RW)
+		ent |= TD_PROT_WRITE;
+	if (!(v & nx_bit) || nx_bit == 0)
+		ent |= TD_PROT_EXEC;
+	return ent;
+}
+
+int
+arch_lazy_set(uintptr_t va, uint64_t ent, int batch)
+{
+	uint64_t *e, v;
+
+	if (batch && va == 0 && ent == 0) {
+		flush_all();
+		return 0;
+	}
+	if ((e = lz_pte(va, ent != 0)) == NULL)
+		return ent != 0 ? -1 : 0;
+	if (ent & TD_LZ_PRESENT) {
+		/* core never asks for a present PROT_NONE page */
+		v = (ent & TD_LZ_FRAME) | pte_bits((int)(ent & 7) |
+		    TD_PROT_READ);
+	} else
+		v = ent << 1;
+	*e = v;
+	if (!batch)
+		__asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
+	return 0;
 }

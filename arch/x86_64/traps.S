@@ -29,12 +29,14 @@
 	jmp	trap_common
 .endm
 
-	/* 256 ring-0 stubs, 16 bytes apart: idt_init (traps.c) computes them */
+	/* 32 ring-0 exception stubs, 16 bytes apart, then 224 interrupt
+	 * stubs 8 bytes apart (vector - 128 fits a push's imm8; irq_common
+	 * adds the error code): idt_init (traps.c) computes them */
 	.balign 16
 	.globl trap_stubs
 trap_stubs:
 	.set v, 0
-	.rept 256
+	.rept 32
 	.if (v == 8) || (v >= 10 && v <= 14) || (v == 17) || (v == 21) || (v == 29) || (v == 30)
 	TRAP_ERR v
 	.else
@@ -42,6 +44,20 @@ trap_stubs:
 	.endif
 	.set v, v + 1
 	.endr
+	.balign 8
+	.globl irq_stubs
+irq_stubs:
+	.rept 224
+	.balign 8
+	pushq	$(v - 128)
+	jmp	irq_common
+	.set v, v + 1
+	.endr
+
+irq_common:
+	pushq	(%rsp)			/* vector - 128, twice */
+	movq	$0, 8(%rsp)		/* the error code */
+	addq	$128, (%rsp)		/* the vector */
 
 trap_common:
 	cld				/* the ABI wants DF clear; memmove sets it */
@@ -89,26 +105,27 @@ trap_common:
 1:	pushq	$0				/* iret flags: not in syscall */
 	jmp	hypercall_page + __HYPERVISOR_iret * 32
 
-/* Xen PV exception stubs: drop Xen's rcx/r11, then as ring 0. */
+/* Xen PV exception stubs, 24 bytes apart: drop Xen's rcx/r11, then as
+ * ring 0. */
 .macro PVTRAP_NOERR vec
-	.balign 32
-	mov	(%rsp), %rcx
+0:	mov	(%rsp), %rcx
 	mov	8(%rsp), %r11
 	add	$16, %rsp
 	pushq	$0
 	pushq	$\vec
 	jmp	trap_common
+	.skip	24 - (. - 0b), 0x90
 .endm
 .macro PVTRAP_ERR vec
-	.balign 32
-	mov	(%rsp), %rcx
+0:	mov	(%rsp), %rcx
 	mov	8(%rsp), %r11
 	add	$16, %rsp
 	pushq	$\vec
 	jmp	trap_common
+	.skip	24 - (. - 0b), 0x90
 .endm
 
-	.balign 32
+	.balign 8
 	.globl pv_trap_stubs
 pv_trap_stubs:
 	.set v, 0

@@ -32,7 +32,7 @@ struct idt_gate {
 	uint32_t zero;
 } __attribute__((packed));
 
-extern char trap_stubs[], pv_trap_stubs[];
+extern char trap_stubs[], irq_stubs[], pv_trap_stubs[];
 extern char pv_event_callback[], pv_failsafe_callback[];
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
@@ -206,6 +206,9 @@ arch_trap(struct trapframe *tf)
 	}
 	if (v == ARCH_VEC_SPURIOUS)
 		return;
+	/* a first touch of demand-zero memory: backed, the access retried */
+	if (v == 14 && !in_fatal && td_lazy_fault(read_cr2(tf), tf->err))
+		return;
 	fatal_trap(tf);
 }
 
@@ -286,7 +289,8 @@ idt_init(void)
 	int i;
 
 	for (i = 0; i < 256; i++)
-		idt_set(i, trap_stubs + 16 * i);
+		idt_set(i, i < 32 ? trap_stubs + 16 * i :
+		    irq_stubs + 8 * (i - 32));
 	__asm__ volatile("lidt %0" :: "m"(d));
 }
 

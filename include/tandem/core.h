@@ -53,6 +53,34 @@ size_t	 td_page_ntotal(void);
 #define TD_PROT_BATCH	0x100
 int	 td_page_protect(void *addr, size_t len, int prot);
 
+/* Demand-zero memory (core/lazy.c), as Linux backs anonymous memory:
+ * address space is reserved now, and each page gets a zeroed page of
+ * RAM at its first touch (from the page-fault handler), so what is never
+ * touched costs nothing.  The addresses are NOT physical ones: never
+ * hand them to a device (DMA); td_lazy_contains tells.  On Xen PV,
+ * where a fault on the running stack cannot be handled, stacks must be
+ * backed at once with td_lazy_stack.  A touch when no page is left
+ * panics "out of memory backing a page at ADDR for THREAD".
+ *
+ * td_lazy_alloc: len (page multiple) bytes with protection prot
+ * (TD_PROT_*; NONE faults until td_page_protect opens pages); NULL when
+ * the platform has no demand paging (posix) or the window is full.
+ * td_page_protect works on these pages as on any other. */
+void	*td_lazy_alloc(size_t len, int prot);
+/* Ends a whole reservation: its pages go back. */
+void	 td_lazy_free(void *p, size_t len);
+/* Pages of [p, p + len) inside a reservation go back: hole = 0, they
+ * read as zeros at the next touch (MADV_DONTNEED; rights kept);
+ * hole = 1, any access faults as an unmapped page (a partial munmap). */
+void	 td_lazy_discard(void *p, size_t len, int hole);
+/* 1 when [p, p + len) overlaps the lazy window. */
+int	 td_lazy_contains(const void *p, size_t len);
+/* [p, p + len) will be a thread's stack: backed now where the platform
+ * needs it (Xen PV), else nothing.  0, or -1 when out of pages. */
+int	 td_lazy_stack(void *p, size_t len);
+/* Pages backing lazy memory now (diagnostics, tests). */
+size_t	 td_lazy_backed(void);
+
 /* Heap.  td_malloc(0) returns a unique pointer.  On exhaustion these
  * panic naming the request size and caller; use the _try variants to get
  * NULL instead.  Memory is not zeroed except by td_calloc. */

@@ -274,6 +274,8 @@ void	lo_unmount_all(void);
  *   td_app_args_given                env.K=V words and whether it gave
  *                                    app arguments
  *   td_page_protect                  mmap/mprotect protections (hardening)
+ *   td_lazy_alloc/free/discard/stack demand-zero memory for big anonymous
+ *                                    mappings, brk and thread stacks
  *   td_host                          posix app mode: the host's argv,
  *                                    environment, stdio and files (NULL
  *                                    on machines)

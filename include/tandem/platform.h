@@ -119,7 +119,39 @@ struct td_platform {
 	 * while 4 KiB of stack remain for the report).  Called by the
 	 * scheduler when it switches to a thread with another watch word. */
 	void		(*stack_watch)(uintptr_t addr);
+
+	/* Demand paging (core/lazy.c; NULL on posix): the 4 KiB entries of
+	 * core's lazy window [TD_LAZY_BASE, TD_LAZY_END), addresses that
+	 * are never RAM's own.  An entry is either TD_LZ_PRESENT | TD_PROT_*
+	 * bits | the (pseudo-)physical address of a page -- the platform
+	 * maps that page there with those rights -- or, not present, a
+	 * value below TD_LZ_PRESENT that core keeps for itself (any access
+	 * faults; 0: nothing).  lazy_get returns TD_LZ_NOTABLE when no page
+	 * table covers va (nor the rest of its 2 MiB).  lazy_set returns 0,
+	 * or -1 when no page for a page table could be had (none is taken
+	 * to store 0); it invalidates va's TLB entry unless batch is set,
+	 * and lazy_set(0, 0, 1) flushes the whole TLB once.  Both are
+	 * called with interrupts masked, also from the page-fault handler:
+	 * they take pages only with td_page_alloc and never block. */
+	uint64_t	(*lazy_get)(uintptr_t va);
+	int		(*lazy_set)(uintptr_t va, uint64_t ent, int batch);
 };
+
+/* The lazy window: 64 GiB of address space above the 4 GiB identity
+ * map (one L4 slot, under the 1 TiB the backtrace code trusts). */
+#define TD_LAZY_BASE	(64ULL << 30)
+#define TD_LAZY_END	(128ULL << 30)
+#define TD_LZ_PRESENT	0x400ULL
+#define TD_LZ_NOTABLE	(~0ULL)
+#define TD_LZ_FRAME	0x000ffffffffff000ULL
+
+/* Called by the arch page-fault handler before it reports a fault:
+ * backs a not-yet-touched page of the lazy window with a zeroed page
+ * and returns 1 (retry the access); 0 when the fault is a real one
+ * (not lazy memory, a hole, a guard page, a protection violation).
+ * err is the x86 page-fault error code.  Panics "out of memory backing
+ * a page at ADDR for THREAD" when no page is left. */
+int	td_lazy_fault(uintptr_t addr, uint64_t err);
 
 /* The live platform, set by the arch boot code before core_main() runs. */
 extern struct td_platform td_plat;

@@ -44,6 +44,10 @@
 #include "virtio.h"
 
 #define VNET_QSIZE	256
+/* below 32 MiB of RAM (h-mem: least --mem), 64 buffers each way: 256
+ * RX buffers of 2 KiB and 256 TX slots cost ~900 KiB there */
+#define VNET_QSIZE_SMALL 64
+#define vnet_qsize()	(td_page_ntotal() < 8192 ? VNET_QSIZE_SMALL : VNET_QSIZE)
 #define RXBUF		2048
 #define FRAME_MAX	1518	/* 1514 + a VLAN tag */
 
@@ -300,8 +304,8 @@ vnet_attach(struct vdev *v)
 	if (vdev_negotiate(v, 1ULL << VIRTIO_NET_F_MAC |
 	    1ULL << VIRTIO_NET_F_STATUS | 1ULL << VIRTIO_F_ANY_LAYOUT |
 	    1ULL << VIRTIO_RING_F_INDIRECT_DESC) != 0 ||
-	    (n->rxq = vdev_queue(v, 0, VNET_QSIZE, n->rxname)) == NULL ||
-	    (n->txq = vdev_queue(v, 1, VNET_QSIZE, n->txname)) == NULL ||
+	    (n->rxq = vdev_queue(v, 0, vnet_qsize(), n->rxname)) == NULL ||
+	    (n->txq = vdev_queue(v, 1, vnet_qsize(), n->txname)) == NULL ||
 	    buffers(n) != 0) {
 		vdev_fail(v, n->name, "setup failed");
 		return;

@@ -156,4 +156,6 @@ xen_plat_common(const char *name, const char *sig)
 	td_plat.page_protect = xen_is_pv ? xen_pv_protect : arch_mmu_protect;
 	td_plat.protect_init = xen_is_pv ? xen_pv_protect_init :
 	    arch_mmu_init;
+	td_plat.lazy_get = xen_is_pv ? xen_pv_lazy_get : arch_lazy_get;
+	td_plat.lazy_set = xen_is_pv ? xen_pv_lazy_set : arch_lazy_set;
 }

@@ -74,7 +74,7 @@ xenpv_traps_init(char *stubs, char *event_cb, char *failsafe_cb)
 		trap_table[v].flags = EXC_MASK_EVENTS |
 		    ((v == 3 || v == 4) ? 3 : 0);
 		trap_table[v].cs = FLAT_KERNEL_CS;
-		trap_table[v].address = (unsigned long)(stubs + 32 * v);
+		trap_table[v].address = (unsigned long)(stubs + 24 * v);
 	}
 	memset(&trap_table[32], 0, sizeof(trap_table[32]));	/* end */
 	if ((rc = HYPERVISOR_set_trap_table(trap_table)) != 0)

@@ -351,3 +351,91 @@ xen_pv_protect_init(void)
 	nx_range(XEN_PAGE_SIZE, (uintptr_t)_image_start);
 	nx_range((uintptr_t)_image_end, bootstrap_top);
 }
+
+/* ---- demand paging (td_plat.lazy_get/lazy_set, core/lazy.c) ---------
+ * The lazy window's tables are made the Xen way at run time: a page
+ * from the allocator, zeroed, remapped read-only, then hooked into its
+ * parent with mmu_update (kept for good).  Entries change through
+ * update_va_mapping.  A page that is not present keeps core's marker
+ * bits shifted one up and no frame address, so Xen's L1TF check of
+ * non-present entries finds nothing to object to. */
+
+/* A new, sealed table hooked at the entry whose machine address is ma;
+ * -1 when no page or Xen said no. */
+static int
+lz_hook(uint64_t ma)
+{
+	mmu_update_t u;
+	uint64_t *t;
+
+	if ((t = td_page_alloc(0)) == NULL)
+		return -1;
+	memset(t, 0, XEN_PAGE_SIZE);
+	if (HYPERVISOR_update_va_mapping((unsigned long)t,
+	    ((uint64_t)p2m[(uint64_t)t >> XEN_PAGE_SHIFT] << XEN_PAGE_SHIFT) |
+	    PTE_RO, UVMF_INVLPG) != 0) {
+		td_page_free(t, 0);
+		return -1;
+	}
+	u.ptr = ma | MMU_NORMAL_PT_UPDATE;
+	u.val = ((uint64_t)p2m[(uint64_t)t >> XEN_PAGE_SHIFT] <<
+	    XEN_PAGE_SHIFT) | PTE_TABLE;
+	if (HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF) != 0)
+		td_panic("pv lazy: Xen refused a page table for the window");
+	return 0;
+}
+
+uint64_t
+xen_pv_lazy_get(uintptr_t va)
+{
+	uint64_t *e = entry_of(va, 1, NULL), v, ent;
+
+	if (e == NULL)
+		return TD_LZ_NOTABLE;
+	if (!((v = *e) & PTE_P))
+		return v >> 1;
+	ent = ((uint64_t)machine_to_phys_mapping[(v & PTE_FRAME) >>
+	    XEN_PAGE_SHIFT] << XEN_PAGE_SHIFT) | TD_LZ_PRESENT | TD_PROT_READ;
+	if (v & PTE_RW)
+		ent |= TD_PROT_WRITE;
+	if (!(v & PTE_NX))
+		ent |= TD_PROT_EXEC;
+	return ent;
+}
+
+int
+xen_pv_lazy_set(uintptr_t va, uint64_t ent, int batch)
+{
+	struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+	uint64_t *e, ma, v;
+	int lvl;
+
+	if (batch && va == 0 && ent == 0) {
+		(void)HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+		return 0;
+	}
+	/* the L3 of slot 0 is the builder's; L2 and L1 may be missing */
+	for (lvl = 2; lvl >= 1; lvl--) {
+		if ((e = entry_of(va, lvl + 1, &ma)) == NULL)
+			return -1;
+		if (*e & PTE_P)
+			continue;
+		if (ent == 0)
+			return 0;
+		if (lz_hook(ma) != 0)
+			return -1;
+	}
+	if (ent & TD_LZ_PRESENT) {
+		v = ((uint64_t)p2m[(ent & TD_LZ_FRAME) >> XEN_PAGE_SHIFT] <<
+		    XEN_PAGE_SHIFT) | PTE_P | PTE_US | PTE_A;
+		if (ent & TD_PROT_WRITE)
+			v |= PTE_RW | PTE_D;
+		if (!(ent & TD_PROT_EXEC))
+			v |= nx;
+	} else
+		v = ent << 1;
+	if (HYPERVISOR_update_va_mapping(va, v, batch ? 0 : UVMF_INVLPG) != 0)
+		td_panic("pv lazy: update_va_mapping(%#lx) refused",
+		    (unsigned long)va);
+	return 0;
+}

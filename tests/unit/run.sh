@@ -19,7 +19,7 @@ CFLAGS=(-std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra
 ASAN=(-fsanitize=address,undefined -fno-sanitize-recover=all)
 UBSAN=(-fsanitize=undefined -fno-sanitize-recover=all)
 CORE=(core/page.c core/heap.c core/printf.c core/console.c core/panic.c
-	core/sched.c core/stack.c core/cmdline.c arch/x86_64/switch.S tests/unit/fake.c tests/unit/harness.c)
+	core/sched.c core/stack.c core/lazy.c core/cmdline.c arch/x86_64/switch.S tests/unit/fake.c tests/unit/harness.c)
 
 build_one() {	# name sanitizers... -- sources...
 	local name=$1; shift
@@ -34,6 +34,7 @@ fails=0
 builds() {
 	build_one t_page "${ASAN[@]}" -- tests/unit/test_page.c "${CORE[@]}" &&
 	build_one t_heap "${ASAN[@]}" -- tests/unit/test_heap.c "${CORE[@]}" &&
+	build_one t_lazy "${ASAN[@]}" -- tests/unit/test_lazy.c "${CORE[@]}" &&
 	build_one t_printf "${ASAN[@]}" -Wno-format -Wno-format-extra-args -- \
 	    tests/unit/test_printf.c "${CORE[@]}" &&
 	build_one t_cmdline "${ASAN[@]}" -- tests/unit/test_cmdline.c \
@@ -60,7 +61,7 @@ if ! builds; then
 fi
 
 pass=0
-for t in t_page t_heap t_printf t_cmdline t_string t_sched t_main t_crterrno t_xenproto; do
+for t in t_page t_heap t_lazy t_printf t_cmdline t_string t_sched t_main t_crterrno t_xenproto; do
 	log="$out/$t.log"
 	"$out/$t" > "$log" 2>&1
 	rc=$?
