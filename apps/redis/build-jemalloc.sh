@@ -9,8 +9,10 @@
 # a request never runs: --disable-prof (Debian builds it, off unless
 # MALLOC_CONF asks), --disable-stats (INFO's allocator_* fields read 0),
 # --disable-fill (junk/zero filling, off by default); all of it -Os
-# (apps/redis/cc.sh; malloc's and free's fast paths are always_inline
-# either way).  And je_cv_madv_dontneed=no: libos's MADV_DONTNEED zeroes
+# (apps/redis/cc.sh) but jemalloc.c at -O2 (jemalloc's own -O3 is 8 KiB
+# more): there -Os leaves malloc_usable_size's radix-tree lookup out of
+# line, ~40 instructions more per call, and redis calls it on every
+# zmalloc and zfree (bench/RESULTS.md).  And je_cv_madv_dontneed=no: libos's MADV_DONTNEED zeroes
 # a mapping's pages only while no mprotect/PROT_NONE touched it, and
 # jemalloc would take every forced purge for zeroed memory (calloc);
 # without it jemalloc purges by mapping the range again (MAP_FIXED),
@@ -39,7 +41,7 @@ echo "  JEMALLOC configure (tandem-cc) in $work" >&2
 (cd "$work" && ./configure CC="$here/cc.sh" "${cfg[@]}" > configure.log 2>&1) ||
     { tail -30 "$work/configure.log" >&2; exit 1; }
 echo "  JEMALLOC make lib/libjemalloc.a" >&2
-(cd "$work" && make -j2 EXTRA_CFLAGS=-g lib/libjemalloc.a) > "$work/make.log" 2>&1 ||
+(cd "$work" && TD_FAST=jemalloc make -j2 EXTRA_CFLAGS="-g -O2" lib/libjemalloc.a) > "$work/make.log" 2>&1 ||
     { tail -30 "$work/make.log" >&2; exit 1; }
 cp "$work/lib/libjemalloc.a" "$out/lib/"
 cp "$work/include/jemalloc/jemalloc.h" "$out/include/jemalloc/"

@@ -7,7 +7,10 @@
 # their Makefiles changes.  Which files (by basename, without .c):
 #   TD_SMALL  a blank-separated list;
 #   TD_SMALL_DIRS  directories (absolute) all of whose files are small
-#             (redis's deps/lua: only EVAL and FUNCTION run Lua).
+#             (redis's deps/lua: only EVAL and FUNCTION run Lua)
+#   TD_FAST   basenames that stay as the build system compiles them even
+#             in a small directory (jemalloc.c: malloc, free and
+#             malloc_usable_size, which redis calls on every allocation).
 set -uo pipefail
 small=0
 src=
@@ -21,6 +24,7 @@ if [ -n "$src" ]; then
 	for d in ${TD_SMALL_DIRS:-}; do
 		[ "$dir" = "$d" ] && small=1
 	done
+	case " ${TD_FAST:-} " in *" $base "*) small=0 ;; esac
 fi
 if [ $small = 1 ]; then
 	exec "$TD_CC" "$@" -Os -fno-unroll-loops
