@@ -20,6 +20,7 @@ qemu_argv() {
 	local accel=$1 line opt val had icnt=
 	need_src
 	[ -n "$icount" ] && { [ "$accel" = tcg ] || die "--icount needs tcg"; icnt="shift=0,sleep=off"; }
+	firmware
 	qv=()
 	while IFS= read -r line; do
 		case $line in ''|'#'*) continue ;; esac
@@ -32,6 +33,7 @@ qemu_argv() {
 		val=${val//@CPU@/"$cpu"}
 		val=${val//@MEM@/"$mem"}
 		val=${val//@ICOUNT@/"$icnt"}
+		val=${val//@BIOS@/"$fw"}
 		val=${val//@IMAGE@/"$image"}
 		val=${val//@APPEND@/"$append"}
 		if [ -n "$had" ]; then
@@ -45,6 +47,21 @@ qemu_argv() {
 	if [ -n "$gdbport" ]; then
 		qv+=(-gdb "tcp:127.0.0.1:$gdbport" -S)
 	fi
+	return 0
+}
+
+# firmware: fw = the -bios file for $machine: --bios FILE, nothing for
+# --bios default (QEMU's own: SeaBIOS on pc/q35), else qboot on pc and
+# q35 when QEMU has it (qemu-system-data).  Microvm has its own qboot.
+qboot=${TANDEM_QBOOT:-/usr/share/qemu/qboot.rom}
+firmware() {
+	fw=
+	case $bios/$machine in
+	default/*) ;;
+	/pc|/q35|/pc-*) [ -r "$qboot" ] && fw=$qboot ;;
+	/*) ;;
+	*) fw=$bios ;;
+	esac
 	return 0
 }
 
@@ -80,6 +97,9 @@ virtio_args() {
 		tap:*) qv+=(-netdev "tap,id=tn$i,ifname=${nets[$i]#tap:},script=no,downscript=no") ;;
 		esac
 		printf -v p 'virtio-net-%s,netdev=tn%d,mac=52:54:00:12:34:%02x' "$bus" "$i" $((0x56 + i))
+		# no boot ROM: the kernel comes from -kernel, and SeaBIOS
+		# would run iPXE's ROM init (slow under TCG) for nothing
+		[ "$bus" = pci ] && p+=,romfile=
 		qv+=(-device "$p")
 	done
 }
@@ -170,8 +190,13 @@ run_qemu() {
 	# QEMU first, the watchers after it: they only poll files.
 	# In the background and waited for: a signal's trap (Ctrl-C) runs at
 	# once instead of after the pipeline.
+	# tcg: QEMU without transparent huge pages (tools/tandem-exec.c:
+	# half of its CPU time to the first answer went to zeroing 2 MiB
+	# pages the guest touched a few bytes of)
+	local pre=()
+	[ "$accel" = tcg ] && [ -x "$bindir/tandem-exec" ] && pre=("$bindir/tandem-exec")
 	{
-		timeout -k 2 "$((timeout + grace))" "${q[@]}" </dev/null \
+		"${pre[@]}" timeout -k 2 "$((timeout + grace))" "${q[@]}" </dev/null \
 		    2>"$work/qemu.err" &
 		echo $! > "$work/qpid"
 		wait $!
