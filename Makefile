@@ -284,10 +284,16 @@ $(BUILD)/img/redis.img: apps/redis/build.sh $(shell find apps/redis/root) \
 # ---- launcher ------------------------------------------------------
 TANDEM_SH := tools/tandem-xen.sh tools/tandem-qemu.sh tools/tandem-image.sh \
 	     tools/tandem-config.sh
-$(BUILD)/bin/tandem: tools/tandem $(TANDEM_SH)
+$(BUILD)/bin/tandem: tools/tandem $(TANDEM_SH) $(BUILD)/bin/tandem-inspect \
+		$(BUILD)/bin/tandem-exec
 	@mkdir -p $(dir $@)
 	@install -m 755 tools/tandem $@
 	@install -m 644 $(TANDEM_SH) $(BUILD)/bin/
+# the launcher's one look at an image before QEMU starts, and how it
+# starts QEMU under TCG (no transparent huge pages)
+$(BUILD)/bin/tandem-inspect $(BUILD)/bin/tandem-exec: $(BUILD)/bin/%: tools/%.c
+	@mkdir -p $(dir $@); echo "  CC      $<"
+	@$(CC) -std=gnu11 -O2 -g -Wall -Wextra -o $@ $<
 # `tandem run libvirt`: libvirt's C API (libvirt-dev)
 $(BUILD)/bin/tandem-libvirt: tools/tandem-libvirt.c | deps-ok
 	@mkdir -p $(dir $@); echo "  CC      $<"

@@ -16,7 +16,9 @@
 # starting the launcher to the first answered GET, polled from the host),
 # image size, least --mem that serves `wrk -d3` without an error (binary
 # search; MINMEM=0 skips it, MINMEM=tandem searches
-# Tandem's only, MINMEM_ONLY=1 runs only Tandem's search, up to MINHI).  Prints one markdown table (also in
+# Tandem's only, MINMEM_ONLY=1 runs only Tandem's search, up to MINHI).
+# LAUNCH_ONLY=1: the launch -> first answer row only (ROUNDS boots per
+# side, no load, no memory search).  Prints one markdown table (also in
 # BUILD/bench/apps/nginx.md).  Needs root.  Numbers are only comparable
 # within one run; nothing here is a pass/fail test.
 set -uo pipefail
@@ -26,7 +28,9 @@ D=${2:-10}
 ROUNDS=${ROUNDS:-2}
 MEM=${MEM:-256}
 M=${M:-pc}
+LAUNCH_ONLY=${LAUNCH_ONLY:-0}
 MINMEM=${MINMEM:-1}
+[ "$LAUNCH_ONLY" = 1 ] && MINMEM=0
 APP=nginx PORT=80 KIND=http
 W=$B/bench/apps
 mkdir -p "$W"
@@ -78,6 +82,12 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		if [ "$t" = fail ]; then
 			fail "$s round $r: no HTTP answer (see $log)"
 			stop_guest
+			continue
+		fi
+		if [ "$LAUNCH_ONLY" = 1 ]; then
+			stop_guest
+			echo "nginx.sh: round $r $s: first answer ${t}s" >&2
+			LAUNCH[$s]+="$t "
 			continue
 		fi
 		in_ns timeout $((D + 60)) wrk -t2 -c32 -d"${D}s" --timeout 5s "$URL" > "$log.wrk" 2>&1

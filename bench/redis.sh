@@ -19,7 +19,9 @@
 # PING, polled from the host); image size; least --mem that serves
 # redis-benchmark -n 5000 (-P 1 and -P 16) without an error (binary
 # search; MINMEM=0 skips it, MINMEM=tandem searches
-# Tandem's only, MINMEM_ONLY=1 runs only Tandem's search, up to MINHI).  Prints one markdown table (also in
+# Tandem's only, MINMEM_ONLY=1 runs only Tandem's search, up to MINHI).
+# LAUNCH_ONLY=1: the launch -> first answer row only (ROUNDS boots per
+# side, no load, no memory search).  Prints one markdown table (also in
 # BUILD/bench/apps/redis.md).  Needs root.  Numbers are only comparable
 # within one run; nothing here is a pass/fail test.
 set -uo pipefail
@@ -29,7 +31,9 @@ N=${2:-20000}
 ROUNDS=${ROUNDS:-2}
 MEM=${MEM:-256}
 M=${M:-pc}
+LAUNCH_ONLY=${LAUNCH_ONLY:-0}
 MINMEM=${MINMEM:-1}
+[ "$LAUNCH_ONLY" = 1 ] && MINMEM=0
 APP=redis PORT=6379 KIND=redis
 W=$B/bench/apps
 mkdir -p "$W"
@@ -79,6 +83,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
 			continue
 		fi
 		LAUNCH[$s]+="$t "
+		if [ "$LAUNCH_ONLY" = 1 ]; then
+			stop_guest
+			echo "redis.sh: round $r $s: first PONG ${t}s" >&2
+			continue
+		fi
 		for p in 1 16; do
 			n=$N
 			[ $p = 16 ] && n=$((N * 10))

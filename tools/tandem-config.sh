@@ -35,7 +35,8 @@ libvirt_xml() {
 			# NIC goes to QEMU directly (in order, so net0 stays the
 			# first), the forwards on the first
 			fwd=
-			if [ "$i" = "$(first_user_nic)" ]; then
+			first_user_nic
+			if [ "$i" = "$unic" ]; then
 				for p in "${ports[@]}"; do fwd+=",hostfwd=tcp:127.0.0.1:${p%%:*}-:${p#*:}"; done
 			fi
 			qa+="    <qemu:arg value='-netdev'/><qemu:arg value='user,id=tdnet$i$fwd'/>"$'\n'

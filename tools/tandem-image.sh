@@ -14,75 +14,58 @@
 #	net=1			how many NICs it wants
 #	mount=blk0:/data	where the libos mounts a disk (informational)
 # Images without it get: name from the file name, mem 64, nothing else.
-# Read with objcopy --dump-section (binutils); a section is added with
+# Read by tandem-inspect; a section is added with
 #	objcopy --add-section .tandem.manifest=FILE IMAGE
 
 # Longest command line the boot protocols carry: Xen's start_info and
 # our PVH copy both hold 1024 bytes with the NUL.
 TD_CMDLINE_MAX=1023
 
-# check_image IMAGE: refuses anything that is not a bootable Tandem image:
-# not ELF64 x86-64, truncated (a segment or the section table past the
-# end of the file), or without the Xen notes both entry paths need
-# (XEN_ELFNOTE_ENTRY for PV, XEN_ELFNOTE_PHYS32_ENTRY for PVH and QEMU).
-# Sets img_end (the first byte above the loaded image, physical).
-check_image() {
-	local f=$1 magic size hdr l need=0 off fsz end notes
+# inspect_image IMAGE: refuses anything that is neither a bootable Tandem
+# image nor a Linux bzImage (which goes as it is: the benchmarks boot
+# their Linux guest through this very launcher, for the same QEMU command
+# shape).  A Tandem image must be ELF64 x86-64, not truncated (a segment
+# or the section table past the end of the file), with the Xen notes both
+# entry paths need (XEN_ELFNOTE_ENTRY for PV, XEN_ELFNOTE_PHYS32_ENTRY
+# for PVH and QEMU).  One run of tandem-inspect (tools/tandem-inspect.c)
+# reads all of it: the launch path forks nothing else before QEMU.
+# Sets foreign (1 for Linux), img_end (the first byte above the loaded
+# image, physical) and the manifest's m_* (read_manifest).
+inspect_image() {
+	local f=$1 out rc
 	[ -e "$f" ] || die "$f: no such file"
 	[ -f "$f" ] || die "$f: not a regular file"
 	[ -r "$f" ] || die "$f: cannot read it"
-	size=$(stat -c %s "$f")
-	magic=$(head -c 20 "$f" | od -An -tx1 | tr -d ' \n')
-	case $magic in
-	7f454c46*) ;;
-	*) die "$f: not a Tandem image (not an ELF file)" ;;
+	[ -x "$bindir/tandem-inspect" ] ||
+	    die "$bindir/tandem-inspect is missing (make builds it from tools/tandem-inspect.c)"
+	out=$("$bindir/tandem-inspect" "$f")
+	rc=$?
+	case $rc/$out in
+	0/linux) foreign=1 img_end=0; read_manifest "$f" ""; return 0 ;;
+	0/"tandem "*) ;;
+	*) die "$f: ${out#error }" ;;
 	esac
-	# class 2 (64-bit), little-endian, e_machine 0x3e at offset 18
-	[ "${magic:8:4}" = 0201 ] && [ "${magic:36:4}" = 3e00 ] ||
-	    die "$f: not a Tandem image (not an x86-64 ELF64 file)"
-	hdr=$(LC_ALL=C readelf -hW "$f" 2>/dev/null) ||
-	    die "$f: not a Tandem image (readelf cannot parse it)"
-	local shoff shnum shsz
-	shoff=$(awk -F: '/Start of section headers/ { print $2 + 0 }' <<< "$hdr")
-	shnum=$(awk -F: '/Number of section headers/ { print $2 + 0 }' <<< "$hdr")
-	shsz=$(awk -F: '/Size of section headers/ { print $2 + 0 }' <<< "$hdr")
-	need=$((shoff + shnum * shsz))
-	img_end=0
-	while read -r l; do
-		set -- $l
-		off=$(($2)) fsz=$(($5))
-		end=$(($4 + $6))
-		[ $((off + fsz)) -gt "$need" ] && need=$((off + fsz))
-		[ "$1" = LOAD ] && [ "$end" -gt "$img_end" ] && img_end=$end
-	done < <(LC_ALL=C readelf -lW "$f" 2>/dev/null | awk '$1 == "LOAD" || $1 == "NOTE"')
-	[ "$size" -ge "$need" ] ||
-	    die "$f: truncated ($size bytes, its headers describe $need)"
-	[ "$img_end" -gt 0 ] || die "$f: not a Tandem image (nothing to load)"
-	notes=$(LC_ALL=C readelf -nW "$f" 2>/dev/null | awk '$1 == "Xen"')
-	grep -qE 'NT_VERSION|\(0x00000001\)' <<< "$notes" &&
-	    grep -q '(0x00000012)' <<< "$notes" ||
-	    die "$f: not a Tandem image (no Xen ELF notes with PV and PVH entry points)"
+	foreign=
+	img_end=${out%%$'\n'*}
+	img_end=${img_end#tandem }
+	case $out in
+	*$'\n'manifest$'\n'*) read_manifest "$f" "${out#*$'\n'manifest$'\n'}" ;;
+	*) read_manifest "$f" "" ;;
+	esac
 	return 0
 }
 
-# read_manifest IMAGE: sets m_name m_mem m_args m_env() m_disks() m_net
-# m_mounts() m_has; a malformed line is refused.
+# read_manifest IMAGE TEXT: sets m_name m_mem m_args m_env() m_disks() m_net
+# m_mounts() m_has from the manifest's TEXT (none when empty); a
+# malformed line is refused.
 read_manifest() {
-	local f=$1 tmp line k v base
+	local f=$1 line k v base
 	base=${f##*/}
 	m_name=${base%.img} m_mem=64 m_args= m_env=() m_disks=() m_net=0 m_mounts=() m_has=
-	mkwork
-	tmp=$work/manifest
-	rm -f "$tmp"
-	LC_ALL=C readelf -SW "$f" 2>/dev/null | grep -q ' \.tandem\.manifest ' || return 0
-	# (-O binary --only-section drops a section that is not loaded)
-	objcopy --dump-section ".tandem.manifest=$tmp" "$f" "$work/manifest.o" 2>/dev/null ||
-	    die "$f: cannot read its .tandem.manifest section"
-	rm -f "$work/manifest.o"
+	[ -n "$2" ] || return 0
 	m_has=1
-	while IFS= read -r line || [ -n "$line" ]; do
+	while IFS= read -r line; do
 		line=${line%$'\r'}
-		line=${line//$'\0'/}
 		case $line in ''|'#'*) continue ;; esac
 		[[ $line == *=* ]] || die "$f: manifest line without '=': $line"
 		k=${line%%=*} v=${line#*=}
@@ -102,21 +85,28 @@ read_manifest() {
 		       m_mounts+=("$v") ;;
 		*) die "$f: unknown manifest key '$k'" ;;
 		esac
-	done < "$tmp"
+	done <<< "$2"
 	return 0
 }
 
-# guest_cmdline: the boot command line from the manifest's env and args
-# and the user's app arguments (which replace the manifest's args).
+# guest_cmdline [ARGS]: the boot command line (into gcl) from the
+# manifest's env and args and the user's app arguments (which replace the
+# manifest's args).
 guest_cmdline() {
-	local a=${1-$m_args} cl=
+	local a=${1-$m_args}
 	if [ ${#m_env[@]} -gt 0 ]; then
-		cl="${m_env[*]}"
-		[ -n "$a" ] && cl+=" -- $a"
+		gcl="${m_env[*]}"
+		[ -n "$a" ] && gcl+=" -- $a"
 	else
-		cl=$a
+		gcl=$a
 	fi
-	printf '%s' "$cl"
+	return 0
+}
+
+# byte_len TEXT: its length in bytes (not characters) into nbytes.
+byte_len() {
+	local LC_ALL=C
+	nbytes=${#1}
 }
 
 # check_fit: the options against the image (run and config).  Uses
@@ -129,7 +119,8 @@ check_fit() {
 	# microvm appends one virtio_mmio.device=SIZE@ADDR:IRQ (~45 bytes)
 	# per device to the command line
 	[ "${machine:-}" = microvm ] && extra=$(( (${#disks[@]} + ${#nets[@]} + 1) * 45 ))
-	len=$(( $(printf '%s' "$append" | wc -c) + extra ))
+	byte_len "$append"
+	len=$(( nbytes + extra ))
 	[ "$len" -le "$TD_CMDLINE_MAX" ] ||
 	    die "command line too long: $len bytes, the boot protocol carries $TD_CMDLINE_MAX"
 	[ ${#disks[@]} -ge ${#m_disks[@]} ] ||

@@ -20,6 +20,7 @@ qemu_argv() {
 	local accel=$1 line opt val had icnt=
 	need_src
 	[ -n "$icount" ] && { [ "$accel" = tcg ] || die "--icount needs tcg"; icnt="shift=0,sleep=off"; }
+	firmware
 	qv=()
 	while IFS= read -r line; do
 		case $line in ''|'#'*) continue ;; esac
@@ -32,6 +33,7 @@ qemu_argv() {
 		val=${val//@CPU@/"$cpu"}
 		val=${val//@MEM@/"$mem"}
 		val=${val//@ICOUNT@/"$icnt"}
+		val=${val//@BIOS@/"$fw"}
 		val=${val//@IMAGE@/"$image"}
 		val=${val//@APPEND@/"$append"}
 		if [ -n "$had" ]; then
@@ -40,16 +42,31 @@ qemu_argv() {
 			qv+=("$opt")
 		fi
 	done < "$src/configs/qemu.args.in"
-	# shellcheck disable=SC2207
-	qv+=($(virtio_args) "${qextra[@]}")
+	virtio_args
+	qv+=("${qextra[@]}")
 	if [ -n "$gdbport" ]; then
 		qv+=(-gdb "tcp:127.0.0.1:$gdbport" -S)
 	fi
 	return 0
 }
 
-# virtio_args: QEMU options for the entropy device, --disk, --net and -p
-# (words without blanks: file names are checked for that in parse_run).
+# firmware: fw = the -bios file for $machine: --bios FILE, nothing for
+# --bios default (QEMU's own: SeaBIOS on pc/q35), else qboot on pc and
+# q35 when QEMU has it (qemu-system-data).  Microvm has its own qboot.
+qboot=${TANDEM_QBOOT:-/usr/share/qemu/qboot.rom}
+firmware() {
+	fw=
+	case $bios/$machine in
+	default/*) ;;
+	/pc|/q35|/pc-*) [ -r "$qboot" ] && fw=$qboot ;;
+	/*) ;;
+	*) fw=$bios ;;
+	esac
+	return 0
+}
+
+# virtio_args: QEMU options for the entropy device, --disk, --net and -p,
+# appended to qv (no subshell: this is on every launch's path).
 virtio_args() {
 	local i bus=pci fwd p
 	# microvm names its virtio-mmio devices on the kernel command line
@@ -57,36 +74,43 @@ virtio_args() {
 	if [ "$machine" = microvm ]; then
 		bus=device
 		[ -z "$norng" ] || [ ${#disks[@]} -gt 0 ] || [ ${#nets[@]} -gt 0 ] &&
-		    echo "-machine acpi=off"
+		    qv+=(-machine acpi=off)
 	fi
 	# entropy by default: QEMU's CPUs under TCG have no RDRAND
-	[ -z "$norng" ] && echo "-device virtio-rng-$bus"
+	[ -z "$norng" ] && qv+=(-device "virtio-rng-$bus")
 	for i in "${!disks[@]}"; do
-		echo "-drive file=${disks[$i]},if=none,id=td$i,format=raw,cache=writeback"
-		echo "-device virtio-blk-$bus,drive=td$i"
+		qv+=(-drive "file=${disks[$i]},if=none,id=td$i,format=raw,cache=writeback"
+		    -device "virtio-blk-$bus,drive=td$i")
 	done
+	first_user_nic
 	for i in "${!nets[@]}"; do
 		case ${nets[$i]} in
 		user|default)
 			fwd=
-			if [ "$i" = "$(first_user_nic)" ]; then
+			if [ "$i" = "$unic" ]; then
 				for p in "${ports[@]}"; do
 					fwd+=",hostfwd=tcp:127.0.0.1:${p%%:*}-:${p#*:}"
 				done
 			fi
-			echo "-netdev user,id=tn$i$fwd" ;;
+			qv+=(-netdev "user,id=tn$i$fwd") ;;
 		bridge*) die "--net ${nets[$i]} is for xen; tcg/kvm want user or tap:IFNAME" ;;
-		tap:*) echo "-netdev tap,id=tn$i,ifname=${nets[$i]#tap:},script=no,downscript=no" ;;
+		tap:*) qv+=(-netdev "tap,id=tn$i,ifname=${nets[$i]#tap:},script=no,downscript=no") ;;
 		esac
-		printf -- '-device virtio-net-%s,netdev=tn%d,mac=52:54:00:12:34:%02x\n' "$bus" "$i" $((0x56 + i))
+		printf -v p 'virtio-net-%s,netdev=tn%d,mac=52:54:00:12:34:%02x' "$bus" "$i" $((0x56 + i))
+		# no boot ROM: the kernel comes from -kernel, and SeaBIOS
+		# would run iPXE's ROM init (slow under TCG) for nothing
+		[ "$bus" = pci ] && p+=,romfile=
+		qv+=(-device "$p")
 	done
 }
 
-# Index of the first user-network NIC (where -p forwards go), or nothing.
+# first_user_nic: unic = index of the first user-network NIC (where -p
+# forwards go), or empty.
 first_user_nic() {
 	local i
+	unic=
 	for i in "${!nets[@]}"; do
-		case ${nets[$i]} in user|default) echo "$i"; return ;; esac
+		case ${nets[$i]} in user|default) unic=$i; return ;; esac
 	done
 }
 
@@ -103,20 +127,31 @@ gdb_hint() {
 # seconds are up (then marks the run timed out; QEMU gets GRACE more
 # seconds to stop gracefully before it is killed).
 powerdown_watch() {
-	local end=$(( $(date +%s) + $1 )) sent=
-	while sleep 0.2; do
+	local end=$((EPOCHSECONDS + $1)) sent=
+	while nap 0.2; do
 		[ -e "$work/qrc" ] && return 0
 		if [ -n "${shutafter:-}" ] && [ -z "$sent" ] &&
 		    grep -qF -- "$shutafter" "$work/console" 2>/dev/null; then
 			monitor_cmd system_powerdown
 			sent=1
 		fi
-		if [ "$(date +%s)" -ge "$end" ]; then
+		if [ "$EPOCHSECONDS" -ge "$end" ]; then
 			: > "$work/timedout"
 			monitor_cmd system_powerdown
 			return 0
 		fi
 	done
+}
+
+# nap SECONDS: sleeps without starting a process (sleep(1) five times a
+# second competes with the booting guest for the CPU): a read that times
+# out on a pipe this shell holds both ends of.  Always true.
+napfd=
+nap() {
+	[ -n "$napfd" ] && [ "${napid:-}" = "$BASHPID" ] ||
+	    { exec {napfd}<> <(:); napid=$BASHPID; }
+	read -rt "$1" -u "$napfd"
+	return 0
 }
 
 # monitor_cmd CMD: one command to the QEMU monitor of this run.
@@ -145,30 +180,23 @@ run_qemu() {
 	[ -n "$showcfg" ] && say "qemu: $(printf '%q ' "${q[@]}")"
 	grace=$(( timeout / 4 < 5 ? timeout / 4 : 5 ))
 	qpidf=$work/qpid
-	rm -f "$work/qpid" "$work/qrc" "$work/silent" "$work/console"
+	# (rm only when there is something to remove: a fresh work
+	# directory has nothing, and every process here delays QEMU)
+	[ -e "$work/qpid" ] || [ -e "$work/qrc" ] || [ -e "$work/silent" ] &&
+	    rm -f "$work/qpid" "$work/qrc" "$work/silent"
 	: > "$work/console"
-	t0=$(date +%s.%N)
-	if [ "$accel" = kvm ] && [ -z "$gdbport" ]; then
-		# A software KVM may start QEMU yet never run the guest: give up
-		# when the console stays empty.
-		local silence=${TANDEM_KVM_SILENCE:-15}
-		(
-			for ((i = 0; i < silence * 5; i++)); do
-				sleep 0.2
-				[ -s "$work/console" ] || [ -e "$work/qrc" ] && exit 0
-			done
-			: > "$work/silent"
-			kill "$(cat "$work/qpid")"
-		) >/dev/null 2>&1 &
-		wdog=$!
-	fi
+	t0=$EPOCHREALTIME
 	[ -n "$gdbport" ] && gdb_hint
-	powerdown_watch "$timeout" "$grace" &
-	pwatch=$!
+	# QEMU first, the watchers after it: they only poll files.
 	# In the background and waited for: a signal's trap (Ctrl-C) runs at
 	# once instead of after the pipeline.
+	# tcg: QEMU without transparent huge pages (tools/tandem-exec.c:
+	# half of its CPU time to the first answer went to zeroing 2 MiB
+	# pages the guest touched a few bytes of)
+	local pre=()
+	[ "$accel" = tcg ] && [ -x "$bindir/tandem-exec" ] && pre=("$bindir/tandem-exec")
 	{
-		timeout -k 2 "$((timeout + grace))" "${q[@]}" </dev/null \
+		"${pre[@]}" timeout -k 2 "$((timeout + grace))" "${q[@]}" </dev/null \
 		    2>"$work/qemu.err" &
 		echo $! > "$work/qpid"
 		wait $!
@@ -176,6 +204,22 @@ run_qemu() {
 	} | sed -u 's/\r//g' | if [ -n "${quiet:-}" ]; then cat > "$work/console"
 	    else tee "$work/console"; fi &
 	pipe=$!
+	if [ "$accel" = kvm ] && [ -z "$gdbport" ]; then
+		# A software KVM may start QEMU yet never run the guest: give up
+		# when the console stays empty.
+		local silence=${TANDEM_KVM_SILENCE:-15}
+		(
+			for ((i = 0; i < silence * 5; i++)); do
+				nap 0.2
+				[ -s "$work/console" ] || [ -e "$work/qrc" ] && exit 0
+			done
+			: > "$work/silent"
+			kill "$(cat "$work/qpid")"
+		) >/dev/null 2>&1 &
+		wdog=$!
+	fi
+	powerdown_watch "$timeout" "$grace" &
+	pwatch=$!
 	wait "$pipe"
 	[ -n "${wdog:-}" ] && { kill "$wdog" 2>/dev/null; wait "$wdog" 2>/dev/null; wdog=; }
 	kill "$pwatch" 2>/dev/null; wait "$pwatch" 2>/dev/null

@@ -9,20 +9,20 @@ B=${1:-build}
 port=${2:-8080}
 img=$B/img/nginx.img
 log=$(mktemp)
-t0=$(date +%s.%N)
 echo "== nginx.img: $(stat -c %s "$img") bytes, sha256 $(sha256sum "$img" | cut -c1-16)..."
 echo "== tandem run tcg nginx.img -p $port:80"
+t0=$(date +%s.%N)	# the launch: after the lines above (sha256sum)
 "$B/bin/tandem" run tcg "$img" -p "$port:80" --timeout 120 \
     --shutdown-after "DEMO-STOP" > "$log" 2>&1 &
 pid=$!
 body=
-for ((i = 0; i < 600; i++)); do
+for ((i = 0; i < 3000; i++)); do	# every 20 ms, 60 s
 	if body=$(curl -s -m 2 "http://127.0.0.1:$port/" 2>/dev/null) &&
 	    [ -n "$body" ]; then
 		break
 	fi
 	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
+	sleep 0.02
 done
 t1=$(date +%s.%N)
 if [ -z "$body" ]; then

@@ -2,10 +2,13 @@
  * pci.c -- PCI configuration mechanism #1 (ports 0xcf8/0xcfc): bus scan,
  * BAR decoding, capabilities, MSI-X tables and the legacy INTx route.
  *
- * The firmware (SeaBIOS on pc/q35, qboot on microvm) has assigned BARs
- * before the PVH entry; we only read them.  Everything lives below 4 GiB,
- * which the boot page tables identity-map, so a BAR address is usable as
- * a pointer; a BAR above that is refused by the caller.
+ * SeaBIOS has assigned BARs before the PVH entry; we only read them.
+ * qboot (the launcher's firmware on pc: it boots in a fraction of
+ * SeaBIOS's time) leaves them to the OS, as Linux expects: a virtio
+ * function's unassigned BARs get an address here (bar_assign).
+ * Everything lives below 4 GiB, which the boot page tables identity-map,
+ * so a BAR address is usable as a pointer; a BAR above that is refused by
+ * the caller.
  */
 #include <stdint.h>
 
@@ -26,9 +29,20 @@
 #define PCI_BAR0	0x10
 #define PCI_CAPPTR	0x34
 #define PCI_CAP_MSIX	0x11
+#define VIRTIO_PCI_VENDOR 0x1af4	/* the only functions we drive */
 #define MSIX_ENABLE	0x8000
 #define MSIX_FMASK	0x4000
 #define LAPIC_ID	((volatile uint32_t *)0xfee00020UL)
+/* Where bar_assign puts BARs the firmware left unassigned: inside the
+ * PCI hole of both pc (RAM below 4 GiB ends at 0xe0000000 at most) and
+ * q35 (at 0xb0000000 at most, then MMCONFIG), below the IOAPIC; ports
+ * above the chipset's fixed ones (ACPI PM 0x600, SMBus 0x700). */
+#define MEM_WIN_BASE	0xe0000000ULL
+#define MEM_WIN_END	0xfec00000ULL
+#define IO_WIN_BASE	0xc000
+#define IO_WIN_END	0x10000
+
+static uint64_t mem_next = MEM_WIN_BASE, io_next = IO_WIN_BASE;
 
 static uint32_t
 cfgaddr(const struct pci_fn *f, unsigned off)
@@ -105,19 +119,56 @@ bar_decode(struct pci_fn *f, int i)
 	return is64 ? 2 : 1;
 }
 
+/*
+ * bar_assign: BAR i, sized but at address 0 (never a device's address:
+ * the firmware did not assign it), gets the next naturally aligned
+ * range of its window (memory: at least a page, so no two devices share
+ * one).  Decoding is off while this runs (fn_fill).
+ */
+static void
+bar_assign(struct pci_fn *f, int i)
+{
+	unsigned off = PCI_BAR0 + 4 * i;
+	uint64_t len = f->barlen[i], base, *next, end;
+
+	if (len == 0 || f->bar[i] != 0 || (len & (len - 1)) != 0)
+		return;
+	if (f->bario[i]) {
+		next = &io_next;
+		end = IO_WIN_END;
+	} else {
+		next = &mem_next;
+		end = MEM_WIN_END;
+		if (len < 4096)
+			len = 4096;
+	}
+	base = (*next + len - 1) & ~(len - 1);
+	if (base + len > end)
+		return;			/* stays 0: the driver refuses it */
+	*next = base + len;
+	pci_write32(f, off, (uint32_t)base);	/* type bits are read-only */
+	if (!f->bario[i] && ((pci_read32(f, off) >> 1) & 3) == 2)
+		pci_write32(f, off + 4, 0);
+	f->bar[i] = base;
+}
+
 static void
 fn_fill(struct pci_fn *f)
 {
 	uint16_t cmd = pci_read16(f, PCI_CMD);
-	int i;
+	int i, n;
 
 	f->device = pci_read16(f, 2);
 	f->subsys = pci_read16(f, 0x2e);
 	f->irq_line = pci_read8(f, 0x3c);
 	f->irq_pin = pci_read8(f, 0x3d);
 	pci_write16(f, PCI_CMD, cmd & ~(PCI_CMD_IO | PCI_CMD_MEM));
-	for (i = 0; i < 6; )
-		i += bar_decode(f, i);
+	for (i = 0; i < 6; ) {
+		n = bar_decode(f, i);
+		if (f->vendor == VIRTIO_PCI_VENDOR)
+			bar_assign(f, i);
+		i += n;
+	}
 	pci_write16(f, PCI_CMD, cmd | PCI_CMD_IO | PCI_CMD_MEM |
 	    PCI_CMD_MASTER);
 	f->msix_cap = (uint8_t)pci_find_cap(f, PCI_CAP_MSIX, 0);
