@@ -11,7 +11,8 @@
  *       polls (a fresh connection every ~20 ms, 200 ms each) until one
  *       request is answered; START is the CLOCK_REALTIME second the
  *       domain was made (libxl's /vm/UUID/start_time):
- *       "first N.NNN s" (answer - START)
+ *       "first N.NNN s (M.MMM s after the poll began)" (answer - START;
+ *       the poll begins when xl create has returned: the domain runs)
  *   xapp-client rr IP PORT SECS CONNS
  *       1-byte request/response through echo (PORT), CONNS connections
  *       each with one byte in flight: "rr CONNS conns: N transactions/s"
@@ -172,7 +173,7 @@ static int
 do_first(char **av)
 {
 	const char *kind = av[0], *req = probe_req(kind);
-	double start = atof(av[3]), end = now() + atof(av[4]), t;
+	double start = atof(av[3]), t0 = now(), end = t0 + atof(av[4]), t;
 	char b[256];
 	struct pollfd p;
 	ssize_t n;
@@ -187,7 +188,8 @@ do_first(char **av)
 			if (write(fd, req, strlen(req)) == (ssize_t)strlen(req) &&
 			    poll(&p, 1, 2000) == 1 &&
 			    (n = read(fd, b, sizeof(b))) > 0 && answered(kind, b, n)) {
-				printf("first %.3f s\n", wall() - start);
+				printf("first %.3f s (%.3f s after the poll began)\n",
+				    wall() - start, now() - t0);
 				close(fd);
 				return 0;
 			}

@@ -22,8 +22,12 @@
 # every 20 ms).  Each guest boots once per round and app; the rounds
 # alternate which side goes first.  Both guests get the same memory,
 # vCPU, vif (same MAC: dom0 holds a permanent ARP entry for it).
-#   XAPPS_ROUNDS (default 2), XAPPS_SECS (seconds per measurement, 3),
-#   XAPPS_APPS (default "echo nginx redis")
+#   XAPPS_ROUNDS (boots per side and app, default 2), XAPPS_REPS (each
+#   measurement repeated within a boot, default 2), XAPPS_SECS (seconds
+#   per measurement, 3), XAPPS_APPS (default "echo nginx redis").
+#   The defaults take ~14 minutes on a loaded 2-core host.
+# The hooks end each domain with xl destroy, so xen-batch's summary says
+# "no 'tandem: exit N' line" for every job: expected, not a failure.
 # Prints a markdown table (also BUILD/bench/xen-apps/table.md).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,15 +36,18 @@ D=$B/bench/xen-apps
 X=${TANDEM_XEN_DIR:-$B/xen}
 ROUNDS=${XAPPS_ROUNDS:-2}
 SECS=${XAPPS_SECS:-3}
+REPS=${XAPPS_REPS:-2}
 APPS=${XAPPS_APPS:-echo nginx redis}
 MEM=256
 IP=192.0.2.2
 MAC=00:16:3e:54:00:20
 mkdir -p "$D"
 D=$(cd "$D" && pwd)
-rm -rf "$D/run"
-mkdir -p "$D/run"
 R=$D/run
+# XAPPS_TABLE_ONLY=1: the table again from the last run's logs
+if [ -z "${XAPPS_TABLE_ONLY:-}" ]; then
+rm -rf "$R"
+mkdir -p "$R"
 tests/xen/build-dom0.sh "$X" || exit 1
 gcc -O2 -Wall -static -o "$R/xapp-client" bench/xapp-client.c || exit 1
 for i in epecho nginx redis; do
@@ -83,6 +90,7 @@ st=\$(xenstore-read "\$vm/start_time" 2>/dev/null)
 [ -n "\$st" ] || { echo "no start_time in xenstore: timing from the hook"; st=\$(date +%s); }
 \$X arp $IP $MAC xenbr0
 if \$X first $kind $IP $port "\$st" 200; then
+	for k in \$(seq $REPS); do
 EOS
 	case $kind in
 	echo) cat <<EOS
@@ -101,6 +109,7 @@ EOS
 	;;
 	esac
 	cat <<'EOS'
+	done
 fi
 xl destroy "$NAME"
 EOS
@@ -150,10 +159,13 @@ job() {
 t0=$(date +%s)
 "$B/bin/tandem" xen-batch --out "$R" "$R/jobs" > "$R/summary" 2>&1
 wall=$(($(date +%s) - t0))
+echo "$wall" > "$R/wall"
+fi
+wall=$(cat "$R/wall" 2>/dev/null)
 
 # ---- table -----------------------------------------------------------------
-# val APP SIDE R REGEX: the first number matched by REGEX (sed -E, \1)
-val() { sed -nE "s/^hook: $4.*/\1/p" "$R/$1-$2-$3.log" 2>/dev/null | head -1; }
+# val APP SIDE R REGEX: every number matched by REGEX (sed -E, \1)
+val() { sed -nE "s/^hook: $4.*/\1/p" "$R/$1-$2-$3.log" 2>/dev/null | tr '\n' ' '; }
 # row LABEL APP REGEX: per-round values, medians, ratio, spread
 row() {
 	local label=$1 app=$2 re=$3 s r v
@@ -162,14 +174,15 @@ row() {
 		vs[$s]=
 		for ((r = 1; r <= ROUNDS; r++)); do
 			v=$(val "$app" "$s" "$r" "$re")
-			vs[$s]+="${v:-x} "
+			v=${v% }
+			vs[$s]+="${v:-x} ; "
 		done
 	done
 	awk -v label="$label" -v t="${vs[tandem]}" -v l="${vs[linux]}" -v inv="${4:-0}" '
 	# stats S: n, med, lo, hi of the numbers in S ("x": no value)
 	function stats(s, a, i, j, x) {
 		n = 0
-		for (i = 1; i <= split(s, a, " "); i++) if (a[i] != "x") b[++n] = a[i] + 0
+		for (i = 1; i <= split(s, a, " "); i++) if (a[i] ~ /^[0-9.]+$/) b[++n] = a[i] + 0
 		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
 			if (b[j] < b[i]) { x = b[i]; b[i] = b[j]; b[j] = x }
 		if (n == 0) { med = "n/a"; sp = "n/a"; return }
@@ -183,15 +196,17 @@ row() {
 		r = "n/a"
 		if (mt != "n/a" && ml != "n/a" && mt > 0 && ml > 0)
 			r = sprintf("%.2f×", inv ? ml / mt : mt / ml)
-		sub(/ $/, "", t); sub(/ $/, "", l); gsub(/ /, ", ", t); gsub(/ /, ", ", l)
+		sub(/ ; $/, "", t); sub(/ ; $/, "", l)
+		gsub(/ ; /, "; ", t); gsub(/ ; /, "; ", l)
+		gsub(/ [^;]/, ",&", t); gsub(/ [^;]/, ",&", l)
 		printf "| %s | %s | %s | %s | T %s, L %s | %s / %s |\n", label, fmt(mt), fmt(ml), r,
 		    st, sl, t, l
 	}'
 }
 {
-echo "Xen PV in QEMU TCG (nested), $ROUNDS rounds, ${SECS} s per measurement, commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo '+changes'), load $(cut -d' ' -f1-3 /proc/loadavg), batch wall ${wall} s"
+echo "Xen PV in QEMU TCG (nested), $ROUNDS boots per side and app (rounds, alternating), each measurement $REPS× per boot, ${SECS} s each, commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo '+changes'), load $(cut -d' ' -f1-3 /proc/loadavg), batch wall ${wall} s"
 echo
-echo "| Xen PV (nested, TCG) | Tandem (median) | Linux PV domU (median) | Tandem/Linux | spread (max/min − 1) | per round: Tandem / Linux |"
+echo "| Xen PV (nested, TCG) | Tandem (median) | Linux PV domU (median) | Tandem/Linux | spread (max/min − 1) | samples (boots split by ;): Tandem / Linux |"
 echo "|---|---|---|---|---|---|"
 for app in $APPS; do
 	case $app in
@@ -200,21 +215,25 @@ for app in $APPS; do
 		row "epecho rr/s, 32 conns" echo 'rr 32 conns: ([0-9.]+) .*'
 		row "epecho dom0→guest MB/s" echo 'tput host->guest ([0-9.]+) .*'
 		row "epecho guest→dom0 MB/s" echo 'tput .*guest->host ([0-9.]+) .*'
-		row "epecho launch → first echo, s (ratio L/T)" echo 'first ([0-9.]+) s' 1 ;;
+		row "epecho launch → first echo, s (ratio L/T)" echo 'first ([0-9.]+) s' 1
+		row "… of which after xl create returned, s" echo 'first .*\(([0-9.]+) s after.*' 1 ;;
 	nginx)
 		row "nginx GET 1 KiB req/s, 32 conns" nginx 'http ([0-9.]+) requests.*'
-		row "nginx launch → first HTTP 200, s (ratio L/T)" nginx 'first ([0-9.]+) s' 1 ;;
+		row "nginx launch → first HTTP 200, s (ratio L/T)" nginx 'first ([0-9.]+) s' 1
+		row "… of which after xl create returned, s" nginx 'first .*\(([0-9.]+) s after.*' 1 ;;
 	redis)
 		row "redis SET -P 1 req/s, 32 conns" redis 'redis set -P 1 ([0-9.]+) .*'
 		row "redis GET -P 1 req/s, 32 conns" redis 'redis get -P 1 ([0-9.]+) .*'
 		row "redis SET -P 16 req/s, 32 conns" redis 'redis set -P 16 ([0-9.]+) .*'
 		row "redis GET -P 16 req/s, 32 conns" redis 'redis get -P 16 ([0-9.]+) .*'
-		row "redis launch → first +PONG, s (ratio L/T)" redis 'first ([0-9.]+) s' 1 ;;
+		row "redis launch → first +PONG, s (ratio L/T)" redis 'first ([0-9.]+) s' 1
+		row "… of which after xl create returned, s" redis 'first .*\(([0-9.]+) s after.*' 1 ;;
 	esac
 done
 echo
 echo "client errors (answers that were not 200/OK, closed connections):"
-grep -h 'errors)' "$R"/*.log | grep -v ' 0 errors' | sed 's/^/  /' || echo "  none"
+e=$(grep -h 'errors)' "$R"/*.log | grep -v ' 0 errors')
+[ -n "$e" ] && printf '%s\n' "$e" | sed 's/^/  /' || echo "  none"
 grep -h 'hook: first none' "$R"/*.log | sed 's/^/  no answer: /'
 } | tee "$D/table.md"
 echo "(jobs: $R/summary; consoles: $R/*.log)"
