@@ -164,9 +164,17 @@ fi
 wall=$(cat "$R/wall" 2>/dev/null)
 
 # ---- table -----------------------------------------------------------------
-# val APP SIDE R REGEX: every number matched by REGEX (sed -E, \1)
-val() { sed -nE "s/^hook: $4.*/\1/p" "$R/$1-$2-$3.log" 2>/dev/null | tr '\n' ' '; }
-# row LABEL APP REGEX: per-round values, medians, ratio, spread
+# val APP SIDE R REGEX: every number matched by REGEX (sed -E, \1), or
+# \1 - \2 when REGEX has two groups; comma-separated
+val() {
+	local g='\1' p=${4//\\(/}
+	p=${p//[^(]/}
+	[ ${#p} -ge 2 ] && g='\1 \2'
+	sed -nE "s/^hook: $4.*/$g/p" "$R/$1-$2-$3.log" 2>/dev/null |
+	    awk '{ printf "%s%s", n++ ? "," : "", $2 == "" ? $1 : sprintf("%.3f", $1 - $2) }'
+}
+# row LABEL APP REGEX [INV]: all samples, medians, ratio (INV 1: Linux /
+# Tandem, for times; 2: none), spread
 row() {
 	local label=$1 app=$2 re=$3 s r v
 	declare -A vs
@@ -174,15 +182,14 @@ row() {
 		vs[$s]=
 		for ((r = 1; r <= ROUNDS; r++)); do
 			v=$(val "$app" "$s" "$r" "$re")
-			v=${v% }
-			vs[$s]+="${v:-x} ; "
+			vs[$s]+="${v:-x} "
 		done
 	done
 	awk -v label="$label" -v t="${vs[tandem]}" -v l="${vs[linux]}" -v inv="${4:-0}" '
 	# stats S: n, med, lo, hi of the numbers in S ("x": no value)
 	function stats(s, a, i, j, x) {
 		n = 0
-		for (i = 1; i <= split(s, a, " "); i++) if (a[i] ~ /^[0-9.]+$/) b[++n] = a[i] + 0
+		for (i = 1; i <= split(s, a, /[ ,]+/); i++) if (a[i] ~ /^[0-9.]+$/) b[++n] = a[i] + 0
 		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
 			if (b[j] < b[i]) { x = b[i]; b[i] = b[j]; b[j] = x }
 		if (n == 0) { med = "n/a"; sp = "n/a"; return }
@@ -194,11 +201,10 @@ row() {
 		stats(t); mt = med; st = sp
 		stats(l); ml = med; sl = sp
 		r = "n/a"
-		if (mt != "n/a" && ml != "n/a" && mt > 0 && ml > 0)
+		if (inv < 2 && mt != "n/a" && ml != "n/a" && mt > 0 && ml > 0)
 			r = sprintf("%.2f×", inv ? ml / mt : mt / ml)
-		sub(/ ; $/, "", t); sub(/ ; $/, "", l)
-		gsub(/ ; /, "; ", t); gsub(/ ; /, "; ", l)
-		gsub(/ [^;]/, ",&", t); gsub(/ [^;]/, ",&", l)
+		sub(/ $/, "", t); sub(/ $/, "", l)
+		gsub(/ /, "; ", t); gsub(/ /, "; ", l); gsub(/,/, ", ", t); gsub(/,/, ", ", l)
 		printf "| %s | %s | %s | %s | T %s, L %s | %s / %s |\n", label, fmt(mt), fmt(ml), r,
 		    st, sl, t, l
 	}'
@@ -216,18 +222,21 @@ for app in $APPS; do
 		row "epecho dom0→guest MB/s" echo 'tput host->guest ([0-9.]+) .*'
 		row "epecho guest→dom0 MB/s" echo 'tput .*guest->host ([0-9.]+) .*'
 		row "epecho launch → first echo, s (ratio L/T)" echo 'first ([0-9.]+) s' 1
-		row "… of which after xl create returned, s" echo 'first .*\(([0-9.]+) s after.*' 1 ;;
+		row "… xl create itself (domain build, hotplug), s" echo 'first ([0-9.]+) s \(([0-9.]+) s after.*' 1
+		row "… after xl create returned, s" echo 'first .*\(([0-9.]+) s after.*' 2 ;;
 	nginx)
 		row "nginx GET 1 KiB req/s, 32 conns" nginx 'http ([0-9.]+) requests.*'
 		row "nginx launch → first HTTP 200, s (ratio L/T)" nginx 'first ([0-9.]+) s' 1
-		row "… of which after xl create returned, s" nginx 'first .*\(([0-9.]+) s after.*' 1 ;;
+		row "… xl create itself (domain build, hotplug), s" nginx 'first ([0-9.]+) s \(([0-9.]+) s after.*' 1
+		row "… after xl create returned, s" nginx 'first .*\(([0-9.]+) s after.*' 2 ;;
 	redis)
 		row "redis SET -P 1 req/s, 32 conns" redis 'redis set -P 1 ([0-9.]+) .*'
 		row "redis GET -P 1 req/s, 32 conns" redis 'redis get -P 1 ([0-9.]+) .*'
 		row "redis SET -P 16 req/s, 32 conns" redis 'redis set -P 16 ([0-9.]+) .*'
 		row "redis GET -P 16 req/s, 32 conns" redis 'redis get -P 16 ([0-9.]+) .*'
 		row "redis launch → first +PONG, s (ratio L/T)" redis 'first ([0-9.]+) s' 1
-		row "… of which after xl create returned, s" redis 'first .*\(([0-9.]+) s after.*' 1 ;;
+		row "… xl create itself (domain build, hotplug), s" redis 'first ([0-9.]+) s \(([0-9.]+) s after.*' 1
+		row "… after xl create returned, s" redis 'first .*\(([0-9.]+) s after.*' 2 ;;
 	esac
 done
 echo
