@@ -160,6 +160,7 @@ t0=$(date +%s)
 "$B/bin/tandem" xen-batch --out "$R" "$R/jobs" > "$R/summary" 2>&1
 wall=$(($(date +%s) - t0))
 echo "$wall" > "$R/wall"
+cut -d' ' -f1-3 /proc/loadavg > "$R/load"
 fi
 wall=$(cat "$R/wall" 2>/dev/null)
 
@@ -196,24 +197,39 @@ row() {
 		med = n % 2 ? b[(n + 1) / 2] : (b[n / 2] + b[n / 2 + 1]) / 2
 		sp = b[1] > 0 ? sprintf("%.0f%%", (b[n] / b[1] - 1) * 100) : "n/a"
 	}
+	# per boot: median of its samples (boots split by blanks)
+	function bmed(s, i, m, a, k) {
+		sub(/ +$/, "", s)
+		m = split(s, a, / +/)
+		for (i = 1; i <= m; i++) { stats(a[i]); k[i] = med }
+		for (i = 1; i <= m; i++) bm[i] = k[i]
+		return m
+	}
 	function fmt(v) { return v == "n/a" ? v : (v >= 100 ? sprintf("%.0f", v) : sprintf("%.3g", v)) }
 	BEGIN {
 		stats(t); mt = med; st = sp
 		stats(l); ml = med; sl = sp
+		rr = ""
+		nb = bmed(t); for (i = 1; i <= nb; i++) tb[i] = bm[i]
+		bmed(l)
+		for (i = 1; i <= nb; i++)
+			rr = rr (i > 1 ? ", " : "") (inv < 2 && tb[i] != "n/a" && bm[i] != "n/a" && tb[i] > 0 && bm[i] > 0 ? \
+			    sprintf("%.2f", inv ? bm[i] / tb[i] : tb[i] / bm[i]) : "n/a")
 		r = "n/a"
 		if (inv < 2 && mt != "n/a" && ml != "n/a" && mt > 0 && ml > 0)
 			r = sprintf("%.2f×", inv ? ml / mt : mt / ml)
 		sub(/ $/, "", t); sub(/ $/, "", l)
 		gsub(/ /, "; ", t); gsub(/ /, "; ", l); gsub(/,/, ", ", t); gsub(/,/, ", ", l)
-		printf "| %s | %s | %s | %s | T %s, L %s | %s / %s |\n", label, fmt(mt), fmt(ml), r,
-		    st, sl, t, l
+		if (inv == 2) rr = "—"
+		printf "| %s | %s | %s | %s | %s | T %s, L %s | %s / %s |\n", label, fmt(mt), fmt(ml), r,
+		    rr, st, sl, t, l
 	}'
 }
 {
-echo "Xen PV in QEMU TCG (nested), $ROUNDS boots per side and app (rounds, alternating), each measurement $REPS× per boot, ${SECS} s each, commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo '+changes'), load $(cut -d' ' -f1-3 /proc/loadavg), batch wall ${wall} s"
+echo "Xen PV in QEMU TCG (nested), $ROUNDS boots per side and app (rounds, alternating), each measurement $REPS× per boot, ${SECS} s each, commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo '+changes'), load $(cat "$R/load" 2>/dev/null || echo '?') at the end, batch wall ${wall} s"
 echo
-echo "| Xen PV (nested, TCG) | Tandem (median) | Linux PV domU (median) | Tandem/Linux | spread (max/min − 1) | samples (boots split by ;): Tandem / Linux |"
-echo "|---|---|---|---|---|---|"
+echo "| Xen PV (nested, TCG) | Tandem (median) | Linux PV domU (median) | Tandem/Linux | per round | spread (max/min − 1) | samples (boots split by ;): Tandem / Linux |"
+echo "|---|---|---|---|---|---|---|"
 for app in $APPS; do
 	case $app in
 	echo)
