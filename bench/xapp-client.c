@@ -19,6 +19,10 @@
  *   xapp-client tput IP PORT SECS
  *       SECS of writing into discard (PORT+2), then SECS of reading from
  *       source (PORT+12): "tput host->guest A MB/s guest->host B MB/s"
+ *   xapp-client setup IP PORT SECS
+ *       connection setup rate: connect to echo (PORT), one byte there and
+ *       back (the server has accepted), close; one after the other:
+ *       "setup N connections/s (E errors)"
  *   xapp-client http IP PORT PATH SECS CONNS
  *       keep-alive GET PATH, one in flight per connection (as wrk):
  *       "http N requests/s (M answers, E errors)"
@@ -507,6 +511,28 @@ do_tput(char **av)
 	return errors != 0;
 }
 
+static int
+do_setup(char **av)
+{
+	double t0 = now(), end = t0 + atof(av[2]);
+	long n = 0;
+	char c;
+	int fd;
+
+	while (now() < end) {
+		fd = tcp_open(av[0], atoi(av[1]), 5);
+		if (fd < 0 || write(fd, "x", 1) != 1 || read(fd, &c, 1) != 1)
+			errors++;
+		else
+			n++;
+		if (fd >= 0)
+			close(fd);
+	}
+	printf("setup %.0f connections/s (%ld errors)\n", n / (now() - t0),
+	    errors);
+	return errors != 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -516,7 +542,7 @@ main(int argc, char **argv)
 		int		 (*fn)(char **);
 	} cmds[] = {
 		{ "arp", 3, do_arp }, { "first", 5, do_first },
-		{ "rr", 4, do_rr }, { "tput", 3, do_tput },
+		{ "rr", 4, do_rr }, { "tput", 3, do_tput }, { "setup", 3, do_setup },
 		{ "http", 5, do_http }, { "redis", 6, do_redis },
 	};
 	size_t i;

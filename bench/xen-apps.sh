@@ -15,7 +15,7 @@
 #           files and arguments
 # dom0 is the client (bench/xapp-client.c, static; dom0 has no wrk or
 # redis-benchmark): epecho 1-byte request/response over 1 and 32
-# connections and bulk each way; nginx keep-alive GET of the 1 KiB page
+# connections, bulk each way, connection setup rate; nginx keep-alive GET of the 1 KiB page
 # over 32 connections; redis SET/GET over 32 connections at -P 1 and 16;
 # launch -> first answer: from libxl making the domain (xl create's
 # /vm/UUID/start_time) to the first answer dom0 gets (a fresh connection
@@ -97,6 +97,7 @@ EOS
 	\$X rr $IP 7 $SECS 1
 	\$X rr $IP 7 $SECS 32
 	\$X tput $IP 7 $SECS
+	\$X setup $IP 7 $SECS
 EOS
 	;;
 	http) cat <<EOS
@@ -237,6 +238,7 @@ for app in $APPS; do
 		row "epecho rr/s, 32 conns" echo 'rr 32 conns: ([0-9.]+) .*'
 		row "epecho dom0→guest MB/s" echo 'tput host->guest ([0-9.]+) .*'
 		row "epecho guest→dom0 MB/s" echo 'tput .*guest->host ([0-9.]+) .*'
+		row "epecho connection setup/s (connect, 1 byte, close)" echo 'setup ([0-9.]+) conn.*'
 		row "epecho launch → first echo, s (ratio L/T)" echo 'first ([0-9.]+) s' 1
 		row "… xl create itself (domain build, hotplug), s" echo 'first ([0-9.]+) s \(([0-9.]+) s after.*' 1
 		row "… after xl create returned, s" echo 'first .*\(([0-9.]+) s after.*' 2 ;;
