@@ -533,6 +533,37 @@ do_setup(char **av)
 	return errors != 0;
 }
 
+/* args_ok CMD AV: the numbers in range (conns, pipeline depth, seconds) */
+static int
+args_ok(const char *cmd, char **av)
+{
+	int conns = 1, pipe_ = 1;
+	double secs = 1;
+
+	if (strcmp(cmd, "rr") == 0) {
+		secs = atof(av[2]);
+		conns = atoi(av[3]);
+	} else if (strcmp(cmd, "http") == 0) {
+		secs = atof(av[3]);
+		conns = atoi(av[4]);
+	} else if (strcmp(cmd, "redis") == 0) {
+		secs = atof(av[2]);
+		conns = atoi(av[3]);
+		pipe_ = atoi(av[4]);
+		if (strcmp(av[5], "get") != 0 && strcmp(av[5], "set") != 0)
+			conns = 0;
+	} else if (strcmp(cmd, "tput") == 0 || strcmp(cmd, "setup") == 0) {
+		secs = atof(av[2]);
+	}
+	if (conns < 1 || conns > MAXC || pipe_ < 1 || pipe_ > 1024 ||
+	    !(secs > 0 && secs < 3600)) {
+		fprintf(stderr, "xapp-client: %s: want 1..%d connections, "
+		    "pipeline 1..1024, 0 < seconds < 3600, get|set\n", cmd, MAXC);
+		return 0;
+	}
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -553,15 +584,11 @@ main(int argc, char **argv)
 			continue;
 		if (argc != cmds[i].nargs + 2)
 			break;
-		if ((strcmp(argv[1], "rr") == 0 && atoi(argv[5]) > MAXC) ||
-		    (strcmp(argv[1], "http") == 0 && atoi(argv[6]) > MAXC) ||
-		    (strcmp(argv[1], "redis") == 0 && atoi(argv[5]) > MAXC)) {
-			fprintf(stderr, "xapp-client: at most %d connections\n", MAXC);
+		if (!args_ok(argv[1], argv + 2))
 			return 2;
-		}
 		return cmds[i].fn(argv + 2);
 	}
-	fprintf(stderr, "usage: xapp-client arp|first|rr|tput|http|redis ... "
+	fprintf(stderr, "usage: xapp-client arp|first|rr|tput|setup|http|redis ... "
 	    "(see bench/xapp-client.c)\n");
 	return 2;
 }
