@@ -328,7 +328,7 @@ blkring_idle(struct vbd *v)
 	return 1;
 }
 
-int
+TD_COLD int
 blkring_setup(struct vbd *v)
 {
 	int rc;

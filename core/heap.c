@@ -45,7 +45,7 @@ static struct sclass	classes[NCLASS];
 static uint8_t		class_of[SMALL_MAX / MIN_ALIGN + 1];
 static size_t		inuse, peak;
 
-void
+TD_COLD void
 heap_init(void)
 {
 	size_t i, sz, slab;

@@ -155,7 +155,7 @@ canary_check(struct td_thread *t)
 		td_panic("stack overflow in thread \"%s\"", t->name);
 }
 
-const char *
+TD_COLD const char *
 td_stack_guard_owner(uintptr_t addr)
 {
 	struct td_thread *t;
@@ -281,7 +281,7 @@ thread_start(void *arg)
 
 /* ---- threads -------------------------------------------------------- */
 
-void
+TD_COLD void
 sched_init(void)
 {
 	td_irqflags_t fl = td_irq_save();
@@ -537,7 +537,7 @@ sched_idle(void)
 }
 
 /* For the panic report.  Safe on a corrupt-ish list: bounded. */
-void
+TD_COLD void
 sched_dump(void)
 {
 	struct td_thread *t;

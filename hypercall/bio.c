@@ -51,7 +51,7 @@ dev_bytes(const struct td_blkdev *d)
 	return in->nsectors * in->sector_size;
 }
 
-int
+TD_COLD int
 rumpuser_open(const char *name, int mode, int *fdp)
 {
 	struct td_blkdev *d;

@@ -24,7 +24,7 @@ static int nblkdev;
 static struct td_blkreq *done_head, **done_tail = &done_head;
 static struct td_thread *done_thread;
 
-int
+TD_COLD int
 td_blkdev_register(const char *name, const struct td_blkdev_ops *ops,
     void *softc, const struct td_blkdev_info *info)
 {
@@ -198,7 +198,7 @@ blk_check(const struct td_blkdev *d, const struct td_blkreq *r)
 	return 0;
 }
 
-void
+TD_COLD void
 td_blkdev_start(struct td_blkdev *d, struct td_blkreq *r)
 {
 	int rv;

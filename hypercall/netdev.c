@@ -23,7 +23,7 @@ struct td_netdev {
 static struct td_netdev netdevs[TD_NETDEV_MAX];
 static int nnetdev;
 
-int
+TD_COLD int
 td_netdev_register(const char *name, const struct td_netdev_ops *ops,
     void *softc, const struct td_netdev_info *info, struct td_netdev **ndp)
 {

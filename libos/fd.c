@@ -18,10 +18,6 @@ static int		 fdcap;
 
 #define IOV_MAX		1024
 
-/* Calls off the read/write path, built for size: the file is -O2 for
- * that path, and a musl hello image has a size budget (200 KiB). */
-#define FD_COLD		__attribute__((cold))
-
 struct lo_file *
 lo_file_new(const struct lo_fileops *ops, int flags, void *priv)
 {
@@ -58,7 +54,7 @@ lo_file_rele(struct lo_file *f)
 	lo_free(f, sizeof(*f));
 }
 
-FD_COLD static int
+LO_COLD static int
 fd_grow(int want)
 {
 	struct fdent *n;
@@ -96,7 +92,7 @@ fd_alloc(int minfd)
 	return fd;
 }
 
-FD_COLD int
+LO_COLD int
 lo_fd_install(struct lo_file *f, int minfd, int cloexec)
 {
 	int fd = fd_alloc(minfd);
@@ -132,7 +128,7 @@ lo_fd_close(int fd)
 	return 0;
 }
 
-FD_COLD void
+LO_COLD void
 lo_fd_closeall(void)
 {
 	int fd;
@@ -374,7 +370,7 @@ sys_writev(long fd, long iov, long cnt)
 	return do_rw((int)fd, (const struct iovec *)iov, (int)cnt, -1, 1);
 }
 
-FD_COLD static long
+LO_COLD static long
 sys_pread64(long fd, long buf, long len, long off)
 {
 	struct iovec v = { (void *)buf, (size_t)len };
@@ -382,7 +378,7 @@ sys_pread64(long fd, long buf, long len, long off)
 	return off < 0 ? -EINVAL : do_rw((int)fd, &v, 1, off, 0);
 }
 
-FD_COLD static long
+LO_COLD static long
 sys_pwrite64(long fd, long buf, long len, long off)
 {
 	struct iovec v = { (void *)buf, (size_t)len };
@@ -390,7 +386,7 @@ sys_pwrite64(long fd, long buf, long len, long off)
 	return off < 0 ? -EINVAL : do_rw((int)fd, &v, 1, off, 1);
 }
 
-FD_COLD static long
+LO_COLD static long
 sys_preadv(long fd, long iov, long cnt, long off)
 {
 
@@ -398,7 +394,7 @@ sys_preadv(long fd, long iov, long cnt, long off)
 	    do_rw((int)fd, (const struct iovec *)iov, (int)cnt, off, 0);
 }
 
-FD_COLD static long
+LO_COLD static long
 sys_pwritev(long fd, long iov, long cnt, long off)
 {
 
@@ -424,7 +420,7 @@ sys_close(long fd)
 	return lo_fd_close((int)fd);
 }
 
-FD_COLD static long
+LO_COLD static long
 dup_to(int oldfd, int newfd, int cloexec)
 {
 	struct lo_file *f;
@@ -445,7 +441,7 @@ dup_to(int oldfd, int newfd, int cloexec)
 	return newfd;
 }
 
-FD_COLD static long
+LO_COLD static long
 sys_dup(long fd)
 {
 	struct lo_file *f = lo_fd_get((int)fd);
@@ -453,7 +449,7 @@ sys_dup(long fd)
 	return f == NULL ? -EBADF : lo_fd_install(f, 0, 0);
 }
 
-FD_COLD static long
+LO_COLD static long
 sys_dup2(long oldfd, long newfd)
 {
 	struct lo_file *f;
@@ -467,7 +463,7 @@ sys_dup2(long oldfd, long newfd)
 	return dup_to((int)oldfd, (int)newfd, 0);
 }
 
-FD_COLD static long
+LO_COLD static long
 sys_dup3(long oldfd, long newfd, long flags)
 {
 
@@ -476,7 +472,7 @@ sys_dup3(long oldfd, long newfd, long flags)
 	return dup_to((int)oldfd, (int)newfd, (flags & O_CLOEXEC) != 0);
 }
 
-FD_COLD int
+LO_COLD int
 lo_fd_cloexec(int fd)
 {
 
@@ -488,7 +484,7 @@ lo_fd_cloexec(int fd)
 /* Flags F_SETFL may change, as Linux. */
 #define SETFL_MASK	(O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
-FD_COLD static long
+LO_COLD static long
 sys_fcntl(long fd, long cmd, long arg)
 {
 	struct lo_file *f;
@@ -552,7 +548,7 @@ sys_fcntl(long fd, long cmd, long arg)
 	return rv;
 }
 
-FD_COLD static long
+LO_COLD static long
 sys_ioctl(long fd, long req, long arg)
 {
 	struct lo_file *f;
@@ -585,7 +581,7 @@ sys_ioctl(long fd, long req, long arg)
 	return rv;
 }
 
-FD_COLD static long
+LO_COLD static long
 sys_lseek(long fd, long off, long whence)
 {
 	struct lo_file *f;

@@ -26,6 +26,10 @@
 #include <rump/rumpuser.h>
 #include <tandem/libos.h>
 
+/* Calls off the hot paths (setup, reports, rare cases) in files built
+ * for speed: built for size, so a musl hello keeps its 200 KiB budget. */
+#define LO_COLD		__attribute__((cold))
+
 #ifndef O_ASYNC
 #define O_ASYNC		FASYNC		/* the uapi header's name for it */
 #endif

@@ -23,7 +23,7 @@ volatile int		 lo_sigflag;		/* see signal.c */
 static lo_sysfn		 rsystab[LO_NSYS] __attribute__((used));	/* SA_RESTART's (signal.c); asm */
 static long		 oor_nr;	/* the out-of-range number, -1: several */
 
-void
+LO_COLD void
 lo_syscall_init(void)
 {
 	const struct lo_sysent *const *e;
@@ -233,7 +233,7 @@ sysname(int nr)
 }
 
 /* "tandem: unimplemented syscalls: name(nr) xCOUNT ..." or nothing. */
-void
+LO_COLD void
 lo_syscall_report(void)
 {
 	char num[24];

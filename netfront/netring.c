@@ -285,7 +285,7 @@ ring_page(void **p, grant_ref_t *ref, domid_t be)
 	return *ref == XEN_GREF_INVALID ? TD_ENOSPC : 0;
 }
 
-int
+TD_COLD int
 netring_setup(struct vif *v)
 {
 	void *txs = v->tx.sring, *rxs = v->rx.sring;

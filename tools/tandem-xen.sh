@@ -194,7 +194,7 @@ host_disks() {
 # run_jobs OUTDIR STREAM: all jobs in one Xen-in-QEMU boot; per-job outputs
 # in OUTDIR; job number STREAM (1-based, or empty) is copied to stdout.
 # Returns 0 if Xen ran the whole list.
-declare -A imgno=()
+declare -gA imgno=()	# -g: this file is sourced inside load_more()
 run_jobs() {
 	local out=$1 stream=$2 jd i n k f sum=0 gmax=0 key kern brc xl
 	need_src

@@ -16,6 +16,9 @@
 
 #define TD_NORETURN	__attribute__((noreturn))
 #define TD_PRINTF(a, b)	__attribute__((format(printf, a, b)))
+/* Run once or rarely (attach, probe, reports): built for size and kept
+ * apart from the hot code, in files otherwise built for speed. */
+#define TD_COLD		__attribute__((cold))
 
 /* ---- interrupt masking (IRQ-safe, nestable) ------------------------- */
 typedef unsigned long td_irqflags_t;

@@ -137,7 +137,7 @@ lapic_now(uint64_t *tscp)
 	return a;
 }
 
-static void
+TD_COLD static void
 calibrate_pit(void)
 {
 	uint64_t ticks = 0, t0, t1, l0 = 0, l1 = 0;
@@ -170,7 +170,7 @@ calibrate_pit(void)
 }
 
 /* The TSC rate from CPUID where the CPU or hypervisor states it. */
-static int
+TD_COLD static int
 tsc_from_cpuid(void)
 {
 	uint32_t r[4];
@@ -201,7 +201,7 @@ tsc_from_cpuid(void)
 }
 
 /* The LAPIC timer's rate against a TSC of known rate, over 250 us. */
-static void
+TD_COLD static void
 calibrate_lapic_tsc(void)
 {
 	uint64_t t0, t1;
@@ -221,7 +221,7 @@ calibrate_lapic_tsc(void)
  * measured against kvmclock itself over 500 us: no PIT, which keeps a
  * KVM boot well under a millisecond.
  */
-static void
+TD_COLD static void
 calibrate_kvm(void)
 {
 	uint64_t n0, n1;
@@ -244,7 +244,7 @@ calibrate_kvm(void)
 	*lapic(LAPIC_TMR_INIT) = 0;
 }
 
-static void
+TD_COLD static void
 lapic_init(void)
 {
 	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1 << 11));
@@ -275,7 +275,7 @@ timer_intr(void *arg)
 }
 
 /* 8259s: move them off the exception vectors; mask all but maybe IRQ0. */
-static void
+TD_COLD static void
 pic_init(int want_irq0)
 {
 	outb(0x20, 0x11); outb(0xa0, 0x11);
@@ -327,21 +327,21 @@ hw_block(uint64_t deadline)
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
-static int
+TD_COLD static int
 cmos(int reg)
 {
 	outb(0x70, reg);
 	return inb(0x71);
 }
 
-static int
+TD_COLD static int
 bcd(int v, int isbin)
 {
 	return isbin ? v : (v & 15) + (v >> 4) * 10;
 }
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t
+TD_COLD static int64_t
 days_from_civil(int y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
@@ -354,7 +354,7 @@ days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static int64_t
+TD_COLD static int64_t
 rtc_wall_ns(void)
 {
 	int i, s, mi, h, d, mo, y, b, pm;
@@ -376,7 +376,7 @@ rtc_wall_ns(void)
 	    1000000000LL;
 }
 
-static int
+TD_COLD static int
 kvmclock_init(void)
 {
 	uint32_t r[4];
@@ -395,7 +395,7 @@ kvmclock_init(void)
 	return 1;
 }
 
-void
+TD_COLD void
 hw_clock_init(int kvm)
 {
 	uint32_t r[4];
@@ -430,7 +430,7 @@ hw_clock_init(int kvm)
 uint64_t hw_tsc_hz(void) { return tsc_hz; }
 
 /* TD_BOOTSTATS=1: where the rates came from (bench/boot.sh). */
-static void
+TD_COLD static void
 clock_stats(void)
 {
 	if (virtio_platform_live && td_param("TD_BOOTSTATS") != NULL)

@@ -44,7 +44,7 @@ static int nvblk;
 static struct vblk *vblks[TD_BLKDEV_MAX];
 
 /* For a stall report (blkcheck): the driver's and the LAPIC's view. */
-void
+TD_COLD void
 vblk_dump(void)
 {
 	volatile uint32_t *lapic = (volatile uint32_t *)0xfee00000UL;
@@ -227,7 +227,7 @@ limits(struct vblk *b, struct td_blkdev_info *in)
 	    b->seg_size * (uint32_t)b->seg_max : VBLK_MAXXFER;
 }
 
-void
+TD_COLD void
 vblk_attach(struct vdev *v)
 {
 	struct td_blkdev_info in = { 0 };

@@ -288,7 +288,7 @@ get_mac(struct vnet *n, uint8_t mac[6])
 		mac[i] = (uint8_t)t;
 }
 
-void
+TD_COLD void
 vnet_attach(struct vdev *v)
 {
 	struct td_netdev_info in = { .mtu = 1500 };
