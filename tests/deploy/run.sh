@@ -265,6 +265,7 @@ else
 
 	# virsh shutdown: the ACPI power button, a graceful end
 	LOG=$T/libvirt-shutdown.log
+	: > "$LOG"	# not last run's: the job's redirect may come after the first poll
 	"$TD" run libvirt "$STRESS" --timeout 120 -- 4 100000 > "$LOG" 2> "$T/libvirt-shutdown.err" &
 	SPID=$!
 	for i in $(seq 600); do grep -q '^stress: 4 threads' "$LOG" && break; sleep 0.2; done

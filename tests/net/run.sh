@@ -293,6 +293,7 @@ trap '[ -n "$GPID" ] && kill "$GPID" 2>/dev/null' EXIT
 if [ -r "$EPIMG" ]; then
 	P0=$(( 20000 + $$ % 20000 ))
 	LOG=$T/qemu-user-fwd.log
+	: > "$LOG"	# now: the job's own `>` may come after the first poll
 	"$(t_launcher)" run tcg "$EPIMG" --net user -p "$P0:7" \
 	    -p "$((P0 + 1)):8" -p "$((P0 + 2)):80" --timeout 300 -- \
 	    net_wait=20 > "$LOG" 2> "$T/qemu-user-fwd.err" &
@@ -338,6 +339,7 @@ fi
 if [ -x "$EPLINUX" ]; then
 	P0=$(( 30000 + $$ % 20000 ))
 	LOG=$T/linux-epecho.log
+	: > "$LOG"
 	"$EPLINUX" -p "$P0" -w "$((P0 + 3))" > "$LOG" 2>&1 &
 	GPID=$!
 	for ((i = 0; i < 50; i++)); do
