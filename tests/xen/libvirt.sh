@@ -9,7 +9,7 @@
 LVX=${TANDEM_XEN_DIR:-$B/xen}
 lv_ok=
 
-lv_valid() { virt-xml-validate "$1" domain > /dev/null; }
+lv_valid() { virt-xml-validate "$1" domain > /dev/null 2>&1; }
 
 # libvirt_prepare: the XMLs and libvirt.cpio; 1 (and a FAIL) if not possible
 libvirt_prepare() {
@@ -41,6 +41,14 @@ libvirt_prepare() {
 	check "config --libvirt --xen --net: refused" [ $? = 125 ]
 	check "config --libvirt --xen --net: says why" \
 	    grep -q 'not supported yet (use --xl)' "$T/libvirt-net.err"
+	# a QEMU domain given as xml=: refused before Xen boots
+	"$B/bin/tandem" config "$IMG" --libvirt > "$T/libvirt-qemu.xml" 2>&1
+	printf 'bad|pvh|%s|64|10||xml=%s\n' "$IMG" "$T/libvirt-qemu.xml" > "$T/libvirt-bad.jobs"
+	"$B/bin/tandem" xen-batch --out "$T/libvirt-bad" "$T/libvirt-bad.jobs" \
+	    > /dev/null 2> "$T/libvirt-bad.err"
+	check "xen-batch xml= with a QEMU domain: refused (125)" [ $? = 125 ]
+	check "xen-batch xml= with a QEMU domain: says why" \
+	    grep -q "is not a Xen libvirt domain" "$T/libvirt-bad.err"
 	lv_ok=1
 }
 
