@@ -40,6 +40,24 @@ cfg_as() {
 	return 0
 }
 
+# lv_as FILE NAME KERNEL: the libvirt domain XML FILE (type='xen') with its
+# <name> and <kernel> replaced (XML-escaped); fails for another type.
+lv_as() {
+	local line n=0
+	grep -q "<domain type='xen'" "$1" || return 1
+	while IFS= read -r line || [ -n "$line" ]; do
+		case $line in
+		*'<name>'*'</name>'*)
+			line="${line%%<name>*}<name>$(xml_esc "$2")</name>${line#*</name>}" ;;
+		*'<kernel>'*'</kernel>'*)
+			line="${line%%<kernel>*}<kernel>$(xml_esc "$3")</kernel>${line#*</kernel>}"
+			n=1 ;;
+		esac
+		printf '%s\n' "$line"
+	done < "$1"
+	[ $n = 1 ]
+}
+
 # xen_debug NAME: every vCPU's registers and stack with symbols (Debian's
 # xenctx, real dom0 only), on stderr -- for a guest that hangs.
 xen_debug() {
@@ -157,6 +175,7 @@ xen_devices() {
 jn=() jt=() ji=() jm=() jto=() jc=() jshut=() jxl=() jfiles=() jcfg=() jdbg=()
 jdisks=()
 jup=()	# jup[I]=1: job I is where -p / port= forwards go (JOB_UPLINK)
+jlv=()	# jlv[I]=FILE: job I is that libvirt domain XML, created by virsh
 hdisks=()
 # HDISKS (optional, newline-separated host files): the job's disks of the
 # outer QEMU; its XL lines name the n-th as @DISKn@.
@@ -240,6 +259,11 @@ run_jobs() {
 			    "$xl" > "$jd/guest/$n/guest.cfg"
 		fi
 		cp "$jd/guest/$n/guest.cfg" "$out/${jn[$i]}.cfg"
+		if [ -n "${jlv[$i]:-}" ]; then
+			lv_as "${jlv[$i]}" "t$n-${jn[$i]}" "$kern" > "$jd/guest/$n/domain.xml" ||
+			    die "job ${jn[$i]}: ${jlv[$i]} is not a Xen libvirt domain"
+			cp "$jd/guest/$n/domain.xml" "$out/${jn[$i]}.xml"
+		fi
 		[ -n "$showcfg" ] && sed "s/^/tandem: ${jn[$i]}.cfg: /" "$jd/guest/$n/guest.cfg" >&2
 		echo "GUEST_TIMEOUT=${jto[$i]}" > "$jd/guest/$n/env"
 		[ -n "${jup[$i]:-}" ] && echo "JOB_UPLINK=1" >> "$jd/guest/$n/env"
@@ -254,6 +278,12 @@ run_jobs() {
 		sum=$((sum + jto[i] + 20))
 		[ "${jm[$i]}" -gt "$gmax" ] && gmax=${jm[$i]}
 	done
+	# libvirt jobs: libvirtd and virsh for dom0, only in this batch's
+	# initramfs (4x the size of dom0's own)
+	if [ -n "${jlv[*]}" ]; then
+		"$src/tests/xen/build-libvirt.sh" "$xdir" || die "building libvirt for the Xen dom0 failed"
+		echo "$xdir/libvirt.cpio" > "$jd/extra-cpio"
+	fi
 	echo "$gmax" > "$jd/guest-mem"
 	echo $((sum + 120)) > "$jd/qemu-timeout"
 	progress "booting Xen in QEMU TCG for ${#jn[@]} job(s) (~20 s, then ~5 s per job)"

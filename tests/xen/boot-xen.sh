@@ -16,6 +16,8 @@
 #                      becomes a virtio-blk disk of dom0 with serial tdK
 #                      (cache=writeback: a guest flush reaching dom0's
 #                      disk ends in fdatasync of the file)
+# JOBDIR/extra-cpio   optional: more cpio archives for dom0's initramfs,
+#                      one a line (XENDIR/libvirt.cpio for libvirt jobs)
 # JOBDIR/hostfwd       optional: "HOSTPORT:GUESTPORT" lines (`tandem run
 #                      xen -p`): dom0 gets a virtio-net NIC on QEMU's user
 #                      network forwarding 127.0.0.1:HOSTPORT to
@@ -51,7 +53,13 @@ done
 # dom0's initramfs = the prebuilt one + a per-run overlay with /guest.
 (cd "$jd" && find guest | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) \
     > "$jd/overlay.cpio" || { say "cannot build overlay cpio"; exit 125; }
-cat "$xdir/dom0.cpio" "$jd/overlay.cpio" > "$jd/initrd.cpio"
+extra=()
+while IFS= read -r f; do
+	[ -n "$f" ] || continue
+	[ -r "$f" ] || { say "missing $f (extra-cpio)"; exit 125; }
+	extra+=("$f")
+done < <(cat "$jd/extra-cpio" 2>/dev/null)
+cat "$xdir/dom0.cpio" "${extra[@]}" "$jd/overlay.cpio" > "$jd/initrd.cpio"
 rm -f "$jd/overlay.cpio"
 
 # dom0 keeps its initramfs in RAM (twice while unpacking).

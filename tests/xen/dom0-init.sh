@@ -31,6 +31,11 @@
 #             lines (it gets 5 s after the domain is gone, then stops)
 #   post.sh   run after the domain is gone (say, to checksum a disk);
 #             its output follows as "post: " lines
+#   domain.xml  a libvirt domain (`tandem config --libvirt --xen`):
+#             created with `virsh -c xen:///system create` instead of
+#             `xl create guest.cfg` (whose name= it has); libvirtd (from
+#             libvirt.cpio, which boot-xen.sh adds only to a batch with
+#             such a job) is started for the first of them
 export PATH=/usr/lib/xen-4.17/bin:/usr/sbin:/usr/bin
 export HOME=/root
 mount -t proc proc /proc
@@ -138,7 +143,7 @@ for b in /sys/block/vd*; do
 done
 [ -s /run/hd.sed ] && log "host disks: $(tr '\n' ' ' < /run/hd.sed)"
 
-log "$(xl info | sed -n 's/^\(xen_version\|virt_caps\|free_memory\) *: */\1=/p' | tr '\n' ' ')"
+log "$(xl info | sed -n 's/^\(xen_version\|virt_caps\|free_memory\|hw_caps\) *: */\1=/p' | tr '\n' ' ')"
 echo "@@DOM0-READY@@"
 
 # relay FILE: print what FILE gained since the last call (offset in $off).
@@ -172,6 +177,55 @@ debug_dump() {
 	done
 }
 
+# start_libvirtd: libvirtd with its libxl driver, once; 0 iff it answers.
+lvstate=
+start_libvirtd() {
+	[ -n "$lvstate" ] && { [ "$lvstate" = up ]; return; }
+	lvstate=down
+	command -v libvirtd >/dev/null ||
+	    { log "libvirtd: not in this dom0 (no libvirt.cpio)"; return 1; }
+	now; lt=$now
+	mkdir -p /run/libvirt /var/lib/libvirt/libxl /var/log/libvirt/libxl \
+	    /etc/libvirt/libxl
+	libvirtd -d || { log "libvirtd failed to start"; dumplv; return 1; }
+	i=0
+	while ! virsh -c xen:///system version > /run/virsh-version.log 2>&1; do
+		i=$((i + 1))
+		pidof libvirtd >/dev/null || i=999
+		[ $i -gt 120 ] && { log "libvirtd: xen:///system not answering:"
+			sed 's/^/@@dom0 virsh: /' /run/virsh-version.log; dumplv; return 1; }
+		sleep 0.5
+	done
+	now
+	log "libvirtd up in $(((now - lt) / 100)).$(((now - lt) / 10 % 10)) s: $(tr '\n' ' ' < /run/virsh-version.log)"
+	lvstate=up
+}
+# dumplv [NAME]: libvirtd's log (its tail) and the libxl driver's log of NAME.
+dumplv() {
+	echo "@@dom0 ---- /var/log/libvirt/libvirtd.log:"
+	tail -n 40 /var/log/libvirt/libvirtd.log 2>/dev/null | sed 's/^/@@dom0 | /'
+	[ -n "${1:-}" ] && [ -r "/var/log/libvirt/libxl/$1.log" ] &&
+	    tail -n 40 "/var/log/libvirt/libxl/$1.log" | sed 's/^/@@dom0 libxl | /'
+	return 0
+}
+
+# create_dom N CFG: the domain of job N, by xl or (domain.xml) by virsh.
+create_dom() {
+	if [ -r "/guest/$1/domain.xml" ]; then
+		start_libvirtd || return 1
+		xml=/guest/$1/domain.xml
+		if grep -q '@HD:' "$xml"; then
+			xml=/run/guest-$1.xml
+			sed -f /run/hd.sed "/guest/$1/domain.xml" > "$xml"
+		fi
+		virsh -c xen:///system create "$xml" > "/run/xl-create-$1.log" 2>&1 ||
+		    { dumplv "$name" >> "/run/xl-create-$1.log"; return 1; }
+		log "job $1: virsh: $(grep . "/run/xl-create-$1.log" | head -1)"
+		return 0
+	fi
+	xl create "$2" > "/run/xl-create-$1.log" 2>&1
+}
+
 run_job() {
 	n=$1
 	d=/guest/$n
@@ -196,7 +250,7 @@ run_job() {
 		sed -f /run/hd.sed "$d/guest.cfg" > "$cfg"
 		grep -q '@HD:' "$cfg" && log "job $n: a host disk is missing in dom0"
 	fi
-	if ! xl create "$cfg" > "/run/xl-create-$n.log" 2>&1; then
+	if ! create_dom "$n" "$cfg"; then
 		sed 's/^/@@dom0 xl: /' "/run/xl-create-$n.log"
 		dumplogs "xl-$name.log" xen-hotplug.log
 		echo "@@JOB-END $n rc=6 reason=none t=$(el)@@"
@@ -244,7 +298,7 @@ run_job() {
 				retried=1
 				log "RETRY job $n ($name): no console output in ${GUEST_TIMEOUT}s"
 				sleep 1
-				if xl create "$cfg" > "/run/xl-create-$n.log" 2>&1; then
+				if create_dom "$n" "$cfg"; then
 					domid=$(xl domid "$name" 2>/dev/null)
 					now; t0=$now
 					continue

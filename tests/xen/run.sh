@@ -13,6 +13,7 @@ T=$B/tests/xen
 . tests/xen/fs.sh
 . tests/xen/net.sh
 . tests/xen/apps.sh
+. tests/xen/libvirt.sh
 mkdir -p "$T"
 IMG=$B/img/hello.img
 sha0=$(cat "$B/img/hello.img.sha256" 2>/dev/null || sha256sum "$IMG" | cut -d' ' -f1)
@@ -68,6 +69,9 @@ XEN_OPTS=()
 XEN_OPTS=(debug)
 XEN_TIMEOUT=8 xen_job hang-debug pv "$B/img/stress.img" 4 100000
 XEN_OPTS=()
+# `tandem config --libvirt --xen [--pvh]` created by virsh in dom0
+# (tests/xen/libvirt.sh): last, libvirtd starts for them only
+libvirt_prepare && libvirt_jobs
 xen_run
 expect_job "--debug: the hung guest times out" hang-debug 124
 expect_line "--debug: xenctx dumped its vCPU" "$LOG" '^tandem: xenctx: rip: [0-9a-f]{16} [A-Za-z_]+\+0x'
@@ -78,6 +82,7 @@ for ty in pv pvh; do
 	hello_checks "$LOG" "xen-$ty" 5 "config --xl xen-$ty"
 	check "config --xl xen-$ty: dom0 ran that xl.cfg" grep -qx 'memory = 48' "$T/xen/config-$ty.cfg"
 done
+libvirt_checks
 for ty in pv pvh; do
 	for st in 0 7; do
 		expect_job "hello xen-$ty rc $st" "hello-$ty-$st" $st
