@@ -1,8 +1,8 @@
 /*
- * strcasecmp/strncasecmp (libos/musl/overlay/src/string) against musl's
- * own (the reference run is built with Debian's musl-gcc): every pair of
- * single bytes, prefixes and lengths, folded into checksums that must be
- * the same on both sides, plus the signs of a few known cases.
+ * strcasecmp/strncasecmp as redis uses them (command lookup), the same on
+ * Tandem as natively with Debian's musl-gcc: every pair of single bytes,
+ * prefixes and lengths, folded into checksums, plus the signs of a few
+ * known cases.
  */
 #include <stdio.h>
 #include <string.h>
