@@ -195,11 +195,9 @@ discard_one(const struct lzres *r, uintptr_t a, uint64_t e, int hole)
 	if (td_plat.lazy_set(a, ne, 1) != 0)
 		td_panic("lazy memory: no page for a page table at %#lx",
 		    (unsigned long)a);
-	if (!(e & TD_LZ_PRESENT))
-		return 0;
-	td_page_free((void *)(uintptr_t)(e & TD_LZ_FRAME), 0);
-	nbacked--;
-	return 1;
+	/* a parked frame goes back too: its record must not outlive the
+	 * entry (a later park of this page would find the stale one) */
+	return drop_frame(a, e);
 }
 
 /* Writing 0 never needs a page table (there is one: e was read). */

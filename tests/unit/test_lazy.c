@@ -138,6 +138,22 @@ test_park_keeps_data(void)
 	CHECK(td_lazy_fault((uintptr_t)p, 0) == 1);
 	td_lazy_free(p, 4 * 4096);
 	CHECK(td_lazy_backed() == 0);
+
+	/* dontneed over a PROT_NONE page that kept its frame: the frame
+	 * goes back, and the page reads zeros once it is readable again */
+	p = td_lazy_alloc(4 * 4096, TD_PROT_READ | TD_PROT_WRITE);
+	CHECK(td_lazy_fault((uintptr_t)p, 2) == 1);
+	memset((char *)(uintptr_t)(fget((uintptr_t)p) & TD_LZ_FRAME), 0x5a, 4096);
+	before = td_page_nfree();
+	CHECK(td_page_protect(p, 4096, TD_PROT_NONE) == 0);
+	td_lazy_discard(p, 4096, 0);
+	CHECK(td_page_nfree() == before + 1 && td_lazy_backed() == 0);
+	CHECK(td_page_protect(p, 4096, TD_PROT_READ) == 0);
+	CHECK(td_lazy_fault((uintptr_t)p, 0) == 1);
+	f = (char *)(uintptr_t)(fget((uintptr_t)p) & TD_LZ_FRAME);
+	CHECK(f[0] == 0 && f[4095] == 0);
+	td_lazy_free(p, 4 * 4096);
+	CHECK(td_lazy_backed() == 0);
 }
 
 static void
