@@ -118,6 +118,48 @@ lo_anon_stat(struct lo_file *f, struct stat *st)
 
 /* ---- the pipe ----------------------------------------------------------- */
 
+/*
+ * The cursor calls inline for the usual read(2)/write(2) of one buffer
+ * (a wake-up byte, a line): no function calls and no memcpy call for
+ * one byte; anything else goes through lo_iocur_get/put.
+ */
+static inline __attribute__((always_inline)) size_t
+iov_total(const struct iovec *iov, int cnt)
+{
+
+	return cnt == 1 ? iov->iov_len : lo_iov_total(iov, cnt);
+}
+
+static inline __attribute__((always_inline)) void
+cur_copy(struct lo_iocur *c, char *k, size_t n, int toapp)
+{
+	char *a;
+
+	if (c->cnt != 1 || n > c->iov->iov_len - c->off) {
+		if (toapp)
+			lo_iocur_put(c, k, n);
+		else
+			lo_iocur_get(c, k, n);
+		return;
+	}
+	a = (char *)c->iov->iov_base + c->off;
+	if (n == 1) {
+		if (toapp)
+			*a = *k;
+		else
+			*k = *a;
+	} else if (toapp)
+		memcpy(a, k, n);
+	else
+		memcpy(k, a, n);
+	c->off += n;		/* one buffer: its end ends the cursor */
+	if (c->off == c->iov->iov_len) {
+		c->iov++;
+		c->cnt = 0;
+		c->off = 0;
+	}
+}
+
 static int
 pipe_full(const struct pipe *p)
 {
@@ -158,15 +200,15 @@ pipe_read(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 	int wake_writer = 0;
 
 	if (p->head == p->tail)		/* the blocking reader's usual case */
-		return p->writers == 0 || lo_iov_total(iov, cnt) == 0 ? 0 :
+		return p->writers == 0 || iov_total(iov, cnt) == 0 ? 0 :
 		    -EAGAIN;
-	if ((want = lo_iov_total(iov, cnt)) == 0)
+	if ((want = iov_total(iov, cnt)) == 0)
 		return 0;
 	lo_iocur_init(&c, iov, cnt);
 	while (want > 0 && p->head != p->tail) {
 		b = &p->bufs[p->tail & (p->nslots - 1)];
 		n = b->len < want ? b->len : want;
-		lo_iocur_put(&c, b->page + b->off, n);
+		cur_copy(&c, b->page + b->off, n, 1);
 		got += (ssize_t)n;
 		b->off += (uint16_t)n;
 		b->len -= (uint16_t)n;
@@ -202,7 +244,7 @@ fill_pages(struct pipe *p, struct lo_iocur *c, size_t want, int flags)
 		if ((page = page_get(p)) == NULL)
 			return done > 0 ? done : -ENOMEM;
 		n = want < PIPE_PAGE ? want : PIPE_PAGE;
-		lo_iocur_get(c, page, n);
+		cur_copy(c, page, n, 0);
 		b = &p->bufs[p->head & (p->nslots - 1)];
 		b->page = page;
 		b->off = 0;
@@ -221,7 +263,7 @@ pipe_write(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 	struct pipe *p = f->priv;
 	struct lo_iocur c;
 	struct pbuf *b;
-	size_t want = lo_iov_total(iov, cnt), odd, at;
+	size_t want = iov_total(iov, cnt), odd, at;
 	ssize_t done = 0, r;
 
 	if (want == 0)
@@ -234,7 +276,7 @@ pipe_write(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 		b = &p->bufs[(p->head - 1) & (p->nslots - 1)];
 		at = (size_t)b->off + b->len;
 		if ((b->flags & PB_MERGE) && at + odd <= PIPE_PAGE) {
-			lo_iocur_get(&c, b->page + at, odd);
+			cur_copy(&c, b->page + at, odd, 0);
 			b->len += (uint16_t)odd;
 			done = (ssize_t)odd;
 			want -= odd;
