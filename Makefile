@@ -139,7 +139,7 @@ $(BUILD)/lo/libos/%.c.o: libos/%.c $(BUILD)/gen/sysnames.h | deps-ok
 # libos is cold next to the data it moves: size over speed (-Os keeps a
 # hello image within its 200 KiB budget), except the hot paths every
 # system call and every read/write take.
-LOHOT	:= syscall fd wait pipe futex
+LOHOT	:= syscall fd wait
 $(filter-out $(patsubst %,$(BUILD)/lo/libos/%.c.o,$(LOHOT)),$(LOOBJ)): LOCFLAGS += -Os
 $(BUILD)/lib/libos.a: $(LOOBJ)
 	@mkdir -p $(dir $@)

@@ -118,11 +118,8 @@ lo_anon_stat(struct lo_file *f, struct stat *st)
 
 /* ---- the pipe ----------------------------------------------------------- */
 
-/*
- * The cursor calls inline for the usual read(2)/write(2) of one buffer
- * (a wake-up byte, a line): no function calls and no memcpy call for
- * one byte; anything else goes through lo_iocur_get/put.
- */
+/* For the usual read(2)/write(2) of one small buffer (a wake-up byte,
+ * a line): no cursor, and no memcpy call for one byte. */
 static inline __attribute__((always_inline)) size_t
 iov_total(const struct iovec *iov, int cnt)
 {
@@ -140,35 +137,6 @@ small_copy(void *d, const void *s, size_t n)
 		memcpy(d, s, n);
 }
 
-static inline __attribute__((always_inline)) void
-cur_copy(struct lo_iocur *c, char *k, size_t n, int toapp)
-{
-	char *a;
-
-	if (c->cnt != 1 || n > c->iov->iov_len - c->off) {
-		if (toapp)
-			lo_iocur_put(c, k, n);
-		else
-			lo_iocur_get(c, k, n);
-		return;
-	}
-	a = (char *)c->iov->iov_base + c->off;
-	if (n == 1) {
-		if (toapp)
-			*a = *k;
-		else
-			*k = *a;
-	} else if (toapp)
-		memcpy(a, k, n);
-	else
-		memcpy(k, a, n);
-	c->off += n;		/* one buffer: its end ends the cursor */
-	if (c->off == c->iov->iov_len) {
-		c->iov++;
-		c->cnt = 0;
-		c->off = 0;
-	}
-}
 
 static int
 pipe_full(const struct pipe *p)
@@ -214,7 +182,7 @@ pipe_read_any(struct pipe *p, const struct iovec *iov, int cnt)
 	while (want > 0 && p->head != p->tail) {
 		b = &p->bufs[p->tail & (p->nslots - 1)];
 		n = b->len < want ? b->len : want;
-		cur_copy(&c, b->page + b->off, n, 1);
+		lo_iocur_put(&c, b->page + b->off, n);
 		got += (ssize_t)n;
 		b->off += (uint16_t)n;
 		b->len -= (uint16_t)n;
@@ -292,7 +260,7 @@ fill_pages(struct pipe *p, struct lo_iocur *c, size_t want, int flags)
 		if ((page = page_get(p)) == NULL)
 			return done > 0 ? done : -ENOMEM;
 		n = want < PIPE_PAGE ? want : PIPE_PAGE;
-		cur_copy(c, page, n, 0);
+		lo_iocur_get(c, page, n);
 		b = &p->bufs[p->head & (p->nslots - 1)];
 		b->page = page;
 		b->off = 0;
@@ -357,7 +325,7 @@ pipe_write_any(struct lo_file *f, struct pipe *p, const struct iovec *iov,
 		b = &p->bufs[(p->head - 1) & (p->nslots - 1)];
 		at = (size_t)b->off + b->len;
 		if ((b->flags & PB_MERGE) && at + odd <= PIPE_PAGE) {
-			cur_copy(&c, b->page + at, odd, 0);
+			lo_iocur_get(&c, b->page + at, odd);
 			b->len += (uint16_t)odd;
 			done = (ssize_t)odd;
 			want -= odd;
