@@ -224,6 +224,8 @@ static ssize_t
 d_write(struct lo_vnode *vn, const void *buf, size_t len, int64_t off)
 {
 
+	if (dn_of(vn)->kind == D_NULL)	/* the usual one, before the switch */
+		return (ssize_t)len;
 	switch (dn_of(vn)->kind) {
 	case D_NULL:
 	case D_ZERO:

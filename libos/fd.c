@@ -315,7 +315,7 @@ rw1_more(struct lo_file *f, struct iovec *v, ssize_t r, int write)
 	return r;
 }
 
-static long
+static inline __attribute__((always_inline)) long
 rw1(long fd, long buf, long len, int write)
 {
 	struct iovec v = { (void *)buf, (size_t)len };

@@ -10,6 +10,7 @@
  * going onto its bucket, which is the atomicity futex promises.
  */
 #include "lo.h"
+#include <tandem/core.h>
 #include <linux/futex.h>
 #include <linux/time_types.h>
 
@@ -18,9 +19,12 @@
 struct fwaiter {
 	struct fwaiter	*next, *prev;
 	int		*uaddr;
+	struct fwaiter	**b;		/* its bucket */
 	uint32_t	 bitset;
-	int		 woken;
-	struct lo_waitq	 wq;
+	int		 woken;		/* by a futex wake: off the bucket */
+	int		 poked;		/* its thread was made runnable */
+	struct td_thread *thread;
+	struct lo_waiter kick;		/* td->waiting: a signal's wake */
 };
 
 static struct fwaiter *buckets[NBUCKET];
@@ -39,6 +43,7 @@ fw_insert(struct fwaiter *w)
 	struct fwaiter **b = bucket(w->uaddr), *p;
 
 	/* at the tail: wakes go in arrival order */
+	w->b = b;
 	w->next = NULL;
 	if (*b == NULL) {
 		w->prev = NULL;
@@ -54,15 +59,33 @@ fw_insert(struct fwaiter *w)
 static void
 fw_remove(struct fwaiter *w)
 {
-	struct fwaiter **b = bucket(w->uaddr);
-
 	if (w->prev != NULL)
 		w->prev->next = w->next;
 	else
-		*b = w->next;
+		*w->b = w->next;
 	if (w->next != NULL)
 		w->next->prev = w->prev;
 	w->next = w->prev = NULL;
+}
+
+/* Makes the waiter's thread runnable, once per wait (a second wake of
+ * the same wait would leave a stale wake flag on its thread). */
+static void
+fw_poke(struct fwaiter *w)
+{
+
+	if (w->poked)
+		return;
+	w->poked = 1;
+	td_thread_wake(w->thread);
+}
+
+/* lo_wait_kick's way in: a signal arrived for the waiting thread. */
+static void
+fw_kick(struct lo_waiter *k, int events)
+{
+
+	fw_poke((struct fwaiter *)k->arg);
 }
 
 int
@@ -77,7 +100,7 @@ lo_futex_wake(int *uaddr, int n, uint32_t bitset)
 			continue;
 		fw_remove(w);
 		w->woken = 1;
-		lo_wakeup(&w->wq, 0);
+		fw_poke(w);
 		k++;
 	}
 	return k;
@@ -139,13 +162,20 @@ deadline_of(const struct __kernel_timespec *ts, int absolute, int realtime,
 	return 0;
 }
 
-static long
+/*
+ * The wait blocks in core itself rather than through lo_wait(): the
+ * waiter already is the queue entry a wake finds, and its thread is
+ * woken directly (about a third of a futex round trip went to the
+ * generic queue).  The blocked time is accounted as lo_twait does.
+ */
+static long __attribute__((noinline))
 futex_wait(int *uaddr, int val, const struct __kernel_timespec *ts,
     int absolute, int realtime, uint32_t bitset)
 {
+	struct lo_thread *td;
 	struct fwaiter w;
-	uint64_t dl;
-	int rv;
+	uint64_t dl, t0;
+	int rv = 0;
 
 	if (bitset == 0)
 		return -EINVAL;
@@ -153,18 +183,33 @@ futex_wait(int *uaddr, int val, const struct __kernel_timespec *ts,
 		return rv;
 	if (*(volatile int *)uaddr != val)
 		return -EAGAIN;
+	td = lo_curthread();
 	w.uaddr = uaddr;
 	w.bitset = bitset;
 	w.woken = 0;
-	lo_waitq_init(&w.wq);
+	w.poked = 0;
+	w.thread = td_thread_self();
+	w.kick.fn = fw_kick;
+	w.kick.arg = &w;
 	fw_insert(&w);
-	do
-		rv = lo_twait(&w.wq, dl);
-	while (rv == 0 && !w.woken);
+	td->waiting = &w.kick;
+	t0 = lo_now();
+	while (!w.woken) {
+		if (td->sigpend & ~td->sigmask) {
+			rv = -EINTR;
+			break;
+		}
+		if (td_thread_block(dl) != 0 && !w.woken && lo_now() >= dl) {
+			rv = -ETIMEDOUT;
+			break;
+		}
+	}
+	td->blocked_ns += lo_now() - t0;
+	td->waiting = NULL;
 	if (w.woken)
 		return 0;	/* a wake that raced a timeout or signal wins */
 	fw_remove(&w);
-	return rv == -ETIMEDOUT ? -ETIMEDOUT : -EINTR;
+	return rv;
 }
 
 /* FUTEX_WAKE_OP: *uaddr2 op= oparg, wake on uaddr, and on uaddr2 too if
@@ -207,8 +252,8 @@ futex_wake_op(int *uaddr, int n, int n2, int *uaddr2, uint32_t code)
 	return k;
 }
 
-static long
-sys_futex(long a, long op, long val, long ts, long a2, long val3)
+static long __attribute__((noinline))
+futex_cmd(long a, long op, long val, long ts, long a2, long val3)
 {
 	int *uaddr = (int *)a, *uaddr2 = (int *)a2;
 	int cmd = (int)op & FUTEX_CMD_MASK;
@@ -252,6 +297,28 @@ sys_futex(long a, long op, long val, long ts, long a2, long val3)
 	default:		/* PI futexes: no priorities here */
 		return -ENOSYS;
 	}
+}
+
+/*
+ * What musl's locks and condition variables use is decoded first, in a
+ * frame-less function that tail-calls the wake or the wait; the rest,
+ * with every check, is futex_cmd's.
+ */
+static long
+sys_futex(long a, long op, long val, long ts, long a2, long val3)
+{
+	int *uaddr = (int *)a;
+
+	if (__builtin_expect(!LO_BADPTR(uaddr) && ((uintptr_t)uaddr & 3) == 0,
+	    1)) {
+		if ((op & ~(long)FUTEX_PRIVATE_FLAG) == FUTEX_WAKE)
+			return lo_futex_wake(uaddr, (int)val,
+			    FUTEX_BITSET_MATCH_ANY);
+		if ((op & ~(long)FUTEX_PRIVATE_FLAG) == FUTEX_WAIT)
+			return futex_wait(uaddr, (int)val, (const void *)ts, 0,
+			    0, FUTEX_BITSET_MATCH_ANY);
+	}
+	return futex_cmd(a, op, val, ts, a2, val3);
 }
 
 /* The robust list is walked by the kernel when a thread dies holding a

@@ -118,6 +118,26 @@ lo_anon_stat(struct lo_file *f, struct stat *st)
 
 /* ---- the pipe ----------------------------------------------------------- */
 
+/* For the usual read(2)/write(2) of one small buffer (a wake-up byte,
+ * a line): no cursor, and no memcpy call for one byte. */
+static inline __attribute__((always_inline)) size_t
+iov_total(const struct iovec *iov, int cnt)
+{
+
+	return cnt == 1 ? iov->iov_len : lo_iov_total(iov, cnt);
+}
+
+static inline __attribute__((always_inline)) void
+small_copy(void *d, const void *s, size_t n)
+{
+
+	if (n == 1)
+		*(char *)d = *(const char *)s;
+	else
+		memcpy(d, s, n);
+}
+
+
 static int
 pipe_full(const struct pipe *p)
 {
@@ -147,20 +167,16 @@ page_get(struct pipe *p)
 	return lo_malloc(PIPE_PAGE);
 }
 
-static ssize_t
-pipe_read(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
+static ssize_t __attribute__((noinline))
+pipe_read_any(struct pipe *p, const struct iovec *iov, int cnt)
 {
-	struct pipe *p = f->priv;
 	struct lo_iocur c;
 	struct pbuf *b;
 	size_t want, n;
 	ssize_t got = 0;
 	int wake_writer = 0;
 
-	if (p->head == p->tail)		/* the blocking reader's usual case */
-		return p->writers == 0 || lo_iov_total(iov, cnt) == 0 ? 0 :
-		    -EAGAIN;
-	if ((want = lo_iov_total(iov, cnt)) == 0)
+	if ((want = iov_total(iov, cnt)) == 0)
 		return 0;
 	lo_iocur_init(&c, iov, cnt);
 	while (want > 0 && p->head != p->tail) {
@@ -189,6 +205,48 @@ pipe_read(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 	return p->writers == 0 ? 0 : -EAGAIN;
 }
 
+/* The first buffer was read empty: its page goes, a full pipe's writers
+ * hear of the free slot.  Out of line: pipe_read keeps a small frame. */
+static void __attribute__((noinline))
+first_done(struct pipe *p, struct pbuf *b)
+{
+	int wake_writer = pipe_full(p);
+
+	page_put(p, b->page);
+	b->page = NULL;
+	p->tail++;
+	if (wake_writer)
+		lo_wakeup(&p->wrq, POLLOUT | POLLWRNORM);
+}
+
+/*
+ * read(2) of a pipe: the empty pipe (the blocking reader's usual case)
+ * and one buffer wanting no more than the first page holds (what the
+ * general loop would take in one step) in a small frame; the rest in
+ * pipe_read_any.
+ */
+static ssize_t
+pipe_read(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
+{
+	struct pipe *p = f->priv;
+	struct pbuf *b;
+	size_t want;
+
+	if (p->head == p->tail)
+		return p->writers == 0 || iov_total(iov, cnt) == 0 ? 0 :
+		    -EAGAIN;
+	b = &p->bufs[p->tail & (p->nslots - 1)];
+	if (cnt != 1 || (want = iov->iov_len) == 0 || want > b->len ||
+	    (b->flags & PB_PACKET))
+		return pipe_read_any(p, iov, cnt);
+	small_copy(iov->iov_base, b->page + b->off, want);
+	b->off += (uint16_t)want;
+	b->len -= (uint16_t)want;
+	if (b->len == 0)
+		first_done(p, b);
+	return (ssize_t)want;
+}
+
 /* Fills whole new pages from the cursor while there are free slots. */
 static ssize_t
 fill_pages(struct pipe *p, struct lo_iocur *c, size_t want, int flags)
@@ -215,19 +273,52 @@ fill_pages(struct pipe *p, struct lo_iocur *c, size_t want, int flags)
 	return done;
 }
 
+/*
+ * A write of one buffer smaller than a page, what the loop below does
+ * with it in a straight line: topped up into the last buffer if that
+ * takes it, else a new page if there is a free slot.
+ */
 static ssize_t
-pipe_write(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
+pipe_write_small(struct pipe *p, const char *src, size_t want, int flags)
 {
-	struct pipe *p = f->priv;
+	struct pbuf *b;
+	size_t at;
+	char *page;
+
+	if (p->head != p->tail) {
+		b = &p->bufs[(p->head - 1) & (p->nslots - 1)];
+		at = (size_t)b->off + b->len;
+		if ((b->flags & PB_MERGE) && at + want <= PIPE_PAGE) {
+			small_copy(b->page + at, src, want);
+			b->len += (uint16_t)want;
+			goto done;
+		}
+	}
+	if (pipe_full(p))
+		return -EAGAIN;
+	if ((page = page_get(p)) == NULL)
+		return -ENOMEM;
+	small_copy(page, src, want);
+	b = &p->bufs[p->head & (p->nslots - 1)];
+	b->page = page;
+	b->off = 0;
+	b->len = (uint16_t)want;
+	b->flags = flags;
+	p->head++;
+done:
+	lo_wakeup(&p->rdq, POLLIN | POLLRDNORM);
+	return (ssize_t)want;
+}
+
+static ssize_t __attribute__((noinline))
+pipe_write_any(struct lo_file *f, struct pipe *p, const struct iovec *iov,
+    int cnt, size_t want)
+{
 	struct lo_iocur c;
 	struct pbuf *b;
-	size_t want = lo_iov_total(iov, cnt), odd, at;
+	size_t odd, at;
 	ssize_t done = 0, r;
 
-	if (want == 0)
-		return 0;
-	if (p->readers == 0)
-		return -EPIPE;
 	lo_iocur_init(&c, iov, cnt);
 	odd = want & (PIPE_PAGE - 1);
 	if (odd != 0 && p->head != p->tail) {
@@ -250,6 +341,22 @@ pipe_write(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 		return -EAGAIN;
 	lo_wakeup(&p->rdq, POLLIN | POLLRDNORM);
 	return done;
+}
+
+static ssize_t
+pipe_write(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
+{
+	struct pipe *p = f->priv;
+	size_t want = iov_total(iov, cnt);
+
+	if (want == 0)
+		return 0;
+	if (p->readers == 0)
+		return -EPIPE;
+	if (cnt == 1 && want < PIPE_PAGE)
+		return pipe_write_small(p, iov->iov_base, want,
+		    (f->flags & O_DIRECT) ? PB_PACKET : PB_MERGE);
+	return pipe_write_any(f, p, iov, cnt, want);
 }
 
 static int

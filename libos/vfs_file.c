@@ -17,20 +17,15 @@ static char		*cwd_path;
 
 /* ---- the file ops ------------------------------------------------------ */
 
-static ssize_t
-vf_rw(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off,
-    int write)
+/* readv/writev and the rest: each buffer in turn, stopping short when
+ * one is. */
+static ssize_t __attribute__((noinline))
+vf_rw_any(struct lo_vnode *vn, const struct iovec *iov, int cnt,
+    int64_t off, int write)
 {
-	struct lo_vnode *vn = f->vn;
 	ssize_t r, total = 0;
 	int i;
 
-	if (f->flags & O_PATH)
-		return -EBADF;
-	if ((vn->mode & S_IFMT) == S_IFDIR)
-		return -EISDIR;
-	if ((write ? (void *)vn->ops->write : (void *)vn->ops->read) == NULL)
-		return -EINVAL;
 	for (i = 0; i < cnt; i++) {
 		if (iov[i].iov_len == 0)
 			continue;
@@ -45,6 +40,27 @@ vf_rw(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off,
 			break;
 	}
 	return total;
+}
+
+/* One buffer (read(2), write(2)) goes to the vnode op in a tail call. */
+static inline __attribute__((always_inline)) ssize_t
+vf_rw(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off,
+    int write)
+{
+	struct lo_vnode *vn = f->vn;
+
+	if (f->flags & O_PATH)
+		return -EBADF;
+	if ((vn->mode & S_IFMT) == S_IFDIR)
+		return -EISDIR;
+	if ((write ? (void *)vn->ops->write : (void *)vn->ops->read) == NULL)
+		return -EINVAL;
+	if (cnt != 1 || iov->iov_len == 0)
+		return vf_rw_any(vn, iov, cnt, off, write);
+	if (off < 0)
+		off = -1;
+	return write ? vn->ops->write(vn, iov->iov_base, iov->iov_len, off) :
+	    vn->ops->read(vn, iov->iov_base, iov->iov_len, off);
 }
 
 static ssize_t

@@ -127,7 +127,7 @@ void
 lo_wait_kick(struct lo_thread *td)
 {
 
-	if (td->waiting != NULL)
-		twake(td->waiting, 0);
+	if (td->waiting != NULL)	/* lo_wait's, or futex.c's own */
+		td->waiting->fn(td->waiting, 0);
 }
 
