@@ -1,7 +1,8 @@
 #!/bin/bash
 # build-musl.sh BUILD -- Debian's musl, built unmodified except for our
 # overlay of its x86_64 system-call layer (libos/musl/overlay: the
-# syscall_arch.h header and the six .s files that issue `syscall`), into
+# syscall_arch.h header, the six .s files that issue `syscall` and
+# syscall(2) itself, src/misc/x86_64/syscall.s), into
 # BUILD/musl/{include,lib}.  The pristine source stays in BUILD/src; the
 # overlay is laid over a copy.  Rebuilt only when the overlay or this
 # script change.
