@@ -249,6 +249,15 @@ $(BUILD)/epecho/epecho-linux: apps/epecho/epecho.c
 	@$(CC) -std=gnu11 -O2 -g -Wall -o $@ $<
 all: $(BUILD)/epecho/epecho-linux
 
+# kvmprobe: what `tandem probe-kvm` boots by default (apps/kvmprobe)
+$(BUILD)/kvmprobe/kvmprobe: apps/kvmprobe/main.c $(TOOLCHAIN) $(BUILD)/lib/libtandem.a
+	@mkdir -p $(dir $@); echo "  TDCC    $<"
+	@$(BUILD)/bin/tandem-cc -O2 -g -Wall -o $@ $<
+$(BUILD)/img/kvmprobe.img: $(BUILD)/kvmprobe/kvmprobe $(TOOLCHAIN)
+	@echo "  BAKE    $@"
+	@$(BUILD)/lib/tandem/bake.sh $< -o $@
+all: $(BUILD)/img/kvmprobe.img
+
 # Hardening test programs (tests/libos/harden.sh): each does one bad
 # thing and must end in a clear panic.
 HDPROGS	:= $(patsubst tests/libos/harden/%.c,%,$(wildcard tests/libos/harden/*.c))

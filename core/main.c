@@ -42,23 +42,62 @@ mem_stats(void)
 	    td_heap_peak());
 }
 
-/* Guest-side boot cost, read by bench/boot.sh: cycles from the image's
- * first instruction to just before main(). */
+#define NMARKS	24
+static struct {
+	const char	*what;		/* NULL: the init hook at fn */
+	td_initfn	 fn;
+	uint64_t	 tsc;
+} marks[NMARKS];
+static int nmarks;
+
 static void
+mark(const char *what, td_initfn fn)
+{
+
+	if (nmarks < NMARKS) {
+		marks[nmarks].what = what;
+		marks[nmarks].fn = fn;
+		marks[nmarks++].tsc = rdtsc();
+	}
+}
+
+void
+td_boot_mark(const char *what)
+{
+
+	mark(what, NULL);
+}
+
+/* Guest-side boot cost, read by bench/boot.sh: cycles from the image's
+ * first instruction to just before main(), then each marked phase. */
+static TD_COLD void
 boot_stats(void)
 {
-	uint64_t c;
+	uint64_t c, prev, off, hz = td_plat.tsc_hz;
+	const char *what;
+	int i;
 
 	if (td_plat.entry_tsc == 0)
 		return;
 	c = rdtsc() - td_plat.entry_tsc;
 	td_printf("tandem: boot: entry->main %lu cycles", (unsigned long)c);
-	if (td_plat.tsc_hz != 0)
+	if (hz != 0)
 		td_printf(" (%lu us at %lu MHz)",
-		    (unsigned long)(c * 1000000 / td_plat.tsc_hz),
-		    (unsigned long)(td_plat.tsc_hz / 1000000));
+		    (unsigned long)(c * 1000000 / hz),
+		    (unsigned long)(hz / 1000000));
 	td_printf("\n");
+	prev = td_plat.entry_tsc;
+	for (i = 0; i < nmarks && hz != 0; i++) {
+		what = marks[i].what;
+		if (what == NULL)	/* an init hook: its symbol */
+			what = arch_symbolize((uint64_t)(uintptr_t)marks[i].fn,
+			    &off);
+		td_printf("tandem: boot: phase %s %lu us\n", what,
+		    (unsigned long)((marks[i].tsc - prev) * 1000000 / hz));
+		prev = marks[i].tsc;
+	}
 }
+
 
 static void
 main_thread(void *arg)
@@ -69,8 +108,10 @@ main_thread(void *arg)
 	int ac;
 
 	for (fn = __start_link_set_tandem_init;
-	    fn < __stop_link_set_tandem_init; fn++)
+	    fn < __stop_link_set_tandem_init; fn++) {
 		(*fn)();
+		mark(NULL, *fn);
+	}
 	if (td_param("TD_BOOTSTATS") != NULL)
 		boot_stats();
 	/* bench/boot.sh: the cost of getting here, without the app's */
@@ -89,13 +130,16 @@ core_main(void)
 	page_init(td_plat.ram, td_plat.nram);
 	if (td_page_ntotal() == 0)
 		td_panic("no usable RAM in %d ranges", td_plat.nram);
+	td_boot_mark("pages");
 	heap_init();
 	/* W^X for the image, NX elsewhere: needs pages for page tables */
 	if (td_plat.protect_init != NULL)
 		td_plat.protect_init();
+	td_boot_mark("protect");
 	stack_init();
 	cmdline_init(td_plat.cmdline);
 	sched_init();
+	td_boot_mark("core");
 	if (td_thread_create("main", main_thread, NULL, MAIN_STACK,
 	    0) == NULL)
 		td_panic("cannot create the main thread");

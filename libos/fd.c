@@ -1,12 +1,11 @@
 /*
- * fd.c -- the fd table and file objects, and the system calls that only
- * need a file: read/write and their vector and positioned forms, close,
- * dup*, fcntl, ioctl, lseek, fstat.  What a file does is its ops'
- * business; blocking, O_NONBLOCK and SIGPIPE are handled here once.
+ * fd.c -- the fd table and file objects, and the system calls every
+ * program makes through them: read/write and their vector and
+ * positioned forms, close (dup*, fcntl, ioctl, lseek: fdctl.c).  What a
+ * file does is its ops' business; blocking, O_NONBLOCK and SIGPIPE are
+ * handled here once.  Built for speed (Makefile LOHOT).
  */
 #include "lo.h"
-#include <linux/ioctl.h>
-#include <asm/ioctls.h>
 
 struct fdent {
 	struct lo_file	*f;
@@ -420,8 +419,10 @@ sys_close(long fd)
 	return lo_fd_close((int)fd);
 }
 
-LO_COLD static long
-dup_to(int oldfd, int newfd, int cloexec)
+/* dup2/dup3/F_DUPFD to a given number: oldfd's file at newfd, whatever
+ * newfd held closed first. */
+LO_COLD long
+lo_fd_dup_to(int oldfd, int newfd, int cloexec)
 {
 	struct lo_file *f;
 	int rv;
@@ -441,37 +442,6 @@ dup_to(int oldfd, int newfd, int cloexec)
 	return newfd;
 }
 
-LO_COLD static long
-sys_dup(long fd)
-{
-	struct lo_file *f = lo_fd_get((int)fd);
-
-	return f == NULL ? -EBADF : lo_fd_install(f, 0, 0);
-}
-
-LO_COLD static long
-sys_dup2(long oldfd, long newfd)
-{
-	struct lo_file *f;
-
-	if (oldfd == newfd) {
-		if ((f = lo_fd_get((int)oldfd)) == NULL)
-			return -EBADF;
-		lo_file_rele(f);
-		return newfd;
-	}
-	return dup_to((int)oldfd, (int)newfd, 0);
-}
-
-LO_COLD static long
-sys_dup3(long oldfd, long newfd, long flags)
-{
-
-	if (oldfd == newfd || (flags & ~O_CLOEXEC) != 0)
-		return -EINVAL;
-	return dup_to((int)oldfd, (int)newfd, (flags & O_CLOEXEC) != 0);
-}
-
 LO_COLD int
 lo_fd_cloexec(int fd)
 {
@@ -481,155 +451,21 @@ lo_fd_cloexec(int fd)
 	return fdtab[fd].cloexec;
 }
 
-/* Flags F_SETFL may change, as Linux. */
-#define SETFL_MASK	(O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
-
-LO_COLD static long
-sys_fcntl(long fd, long cmd, long arg)
+LO_COLD int
+lo_fd_setcloexec(int fd, int on)
 {
-	struct lo_file *f;
-	long rv = 0;
 
-	if ((f = lo_fd_get((int)fd)) == NULL)
+	if (fd < 0 || fd >= fdcap || fdtab[fd].f == NULL)
 		return -EBADF;
-	switch (cmd) {
-	case F_DUPFD:
-	case F_DUPFD_CLOEXEC:
-		lo_file_ref(f);
-		rv = lo_fd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
-		if (rv == -EINVAL)
-			rv = -EINVAL;
-		break;
-	case F_GETFD:
-		rv = fdtab[fd].cloexec ? FD_CLOEXEC : 0;
-		break;
-	case F_SETFD:
-		fdtab[fd].cloexec = (arg & FD_CLOEXEC) != 0;
-		break;
-	case F_GETFL:
-		rv = f->flags;
-		break;
-	case F_SETFL:
-		f->flags = (f->flags & ~SETFL_MASK) | ((int)arg & SETFL_MASK);
-		break;
-	case F_GETLK:
-		/* one process: no lock can conflict with ours */
-		if (LO_BADPTR(arg))
-			rv = -EFAULT;
-		else
-			((struct flock *)arg)->l_type = F_UNLCK;
-		break;
-	case F_SETLK:
-	case F_SETLKW:
-	case F_OFD_SETLK:
-	case F_OFD_SETLKW:
-		rv = LO_BADPTR(arg) ? -EFAULT : 0;	/* nobody to exclude */
-		break;
-	case F_OFD_GETLK:
-		if (LO_BADPTR(arg))
-			rv = -EFAULT;
-		else
-			((struct flock *)arg)->l_type = F_UNLCK;
-		break;
-	case F_GETOWN:
-	case F_SETOWN:
-	case F_SETSIG:
-	case F_GETSIG:
-		rv = 0;
-		break;
-	case F_GETPIPE_SZ:
-	case F_SETPIPE_SZ:
-		rv = lo_pipe_fcntl(f, (int)cmd, (unsigned long)arg);
-		break;
-	default:
-		rv = -EINVAL;
-	}
-	lo_file_rele(f);
-	return rv;
+	fdtab[fd].cloexec = on != 0;
+	return 0;
 }
 
-LO_COLD static long
-sys_ioctl(long fd, long req, long arg)
+LO_COLD int
+lo_file_seekable(struct lo_file *f)
 {
-	struct lo_file *f;
-	long rv;
 
-	if ((f = lo_fd_get((int)fd)) == NULL)
-		return -EBADF;
-	switch ((unsigned long)req) {
-	case FIONBIO:
-		if (LO_BADPTR(arg))
-			rv = -EFAULT;
-		else {
-			if (*(int *)arg)
-				f->flags |= O_NONBLOCK;
-			else
-				f->flags &= ~O_NONBLOCK;
-			rv = 0;
-		}
-		break;
-	case FIOCLEX:
-	case FIONCLEX:
-		fdtab[fd].cloexec = req == FIOCLEX;
-		rv = 0;
-		break;
-	default:
-		rv = f->ops->ioctl != NULL ? f->ops->ioctl(f,
-		    (unsigned long)req, (void *)arg) : -ENOTTY;
-	}
-	lo_file_rele(f);
-	return rv;
-}
-
-LO_COLD static long
-sys_lseek(long fd, long off, long whence)
-{
-	struct lo_file *f;
-	struct lo_attr a;
-	int64_t base;
-	long rv;
-
-	if ((f = lo_fd_get((int)fd)) == NULL)
-		return -EBADF;
-	if (!seekable(f)) {
-		lo_file_rele(f);
-		return -ESPIPE;
-	}
-	switch (whence) {
-	case 0:			/* SEEK_SET */
-		base = 0;
-		break;
-	case 1:			/* SEEK_CUR */
-		base = f->off;
-		break;
-	case 2:			/* SEEK_END */
-		rv = f->vn->ops->getattr(f->vn, &a);
-		if (rv < 0) {
-			lo_file_rele(f);
-			return rv;
-		}
-		base = a.size;
-		break;
-	default:
-		lo_file_rele(f);
-		return -EINVAL;
-	}
-	if ((off < 0 && base + off < 0) ||
-	    (off > 0 && base + off < base)) {
-		lo_file_rele(f);
-		return off < 0 ? -EINVAL : -EOVERFLOW;
-	}
-	/* directories: the offset is the readdir position, opaque */
-	f->off = base + off;
-	rv = f->off;
-	lo_file_rele(f);
-	return rv;
+	return seekable(f);
 }
 
 LO_SYSCALL(close, sys_close);
-LO_SYSCALL(dup, sys_dup);
-LO_SYSCALL(dup2, sys_dup2);
-LO_SYSCALL(dup3, sys_dup3);
-LO_SYSCALL(fcntl, sys_fcntl);
-LO_SYSCALL(ioctl, sys_ioctl);
-LO_SYSCALL(lseek, sys_lseek);

@@ -175,7 +175,7 @@ futex_wait(int *uaddr, int val, const struct __kernel_timespec *ts,
 	struct lo_thread *td;
 	struct fwaiter w;
 	uint64_t dl, t0;
-	int rv = 0;
+	int rv;
 
 	if (bitset == 0)
 		return -EINVAL;
@@ -194,16 +194,7 @@ futex_wait(int *uaddr, int val, const struct __kernel_timespec *ts,
 	fw_insert(&w);
 	td->waiting = &w.kick;
 	t0 = lo_now();
-	while (!w.woken) {
-		if (td->sigpend & ~td->sigmask) {
-			rv = -EINTR;
-			break;
-		}
-		if (td_thread_block(dl) != 0 && !w.woken && lo_now() >= dl) {
-			rv = -ETIMEDOUT;
-			break;
-		}
-	}
+	rv = lo_block(td, &w.woken, dl);
 	td->blocked_ns += lo_now() - t0;
 	td->waiting = NULL;
 	if (w.woken)

@@ -136,11 +136,6 @@ void	 lo_panic(const char *, ...) __attribute__((format(printf, 1, 2),
 /* Console output for fds 1 and 2 and the report at exit. */
 void	 lo_cons_write(const char *, size_t);
 
-/* ---- the giant lock --------------------------------------------------
- * One CPU and cooperative threads make most of libos atomic for free;
- * the lock exists for rumpuser's condition variables, which want one. */
-extern struct rumpuser_mtx *lo_giant;
-
 /* ---- files ------------------------------------------------------------ */
 #define LO_NOFILE	65536	/* RLIMIT_NOFILE */
 /* read/write through a file, blocking unless O_NONBLOCK or `nonblock`. */
@@ -150,6 +145,11 @@ ssize_t	lo_file_write(struct lo_file *, const struct iovec *, int, int64_t,
 	    int nonblock);
 int	lo_fd_close(int fd);
 int	lo_fd_cloexec(int fd);		/* 1, 0 or -EBADF */
+int	lo_fd_setcloexec(int fd, int on);	/* 0 or -EBADF */
+/* oldfd's file also at newfd (closed first if open); newfd or -errno */
+long	lo_fd_dup_to(int oldfd, int newfd, int cloexec);
+/* lseek may move it: not a pipe, socket or character device */
+int	lo_file_seekable(struct lo_file *f);
 void	lo_fd_init(void);
 void	lo_fd_closeall(void);
 
@@ -207,6 +207,9 @@ int	lo_thread_newtid(void);
 /* ---- threads, time, signals (h-thr) ----------------------------------
  * lo_twait: lo_wait that also accounts blocked time for the CPU clocks. */
 int	lo_twait(struct lo_waitq *, uint64_t deadline);
+/* The loop of every wait (wait.c): blocks td in core until *woken (0),
+ * an unmasked pending signal (-EINTR) or deadline (-ETIMEDOUT). */
+int	lo_block(struct lo_thread *td, const int *woken, uint64_t deadline);
 /* Wakes up to n futex waiters on uaddr (bitset: FUTEX_BITSET_MATCH_ANY
  * for all); returns how many. */
 int	lo_futex_wake(int *uaddr, int n, uint32_t bitset);

@@ -255,7 +255,6 @@ td_app_main(int argc, char **argv)
 
 	host = td_host();
 	lo_thread_init();
-	rumpuser_mutex_init(&lo_giant, RUMPUSER_MTX_KMUTEX);
 	lo_syscall_init();
 	lo_fd_init();
 	run_inits();

@@ -10,8 +10,6 @@
 #include "lo.h"
 #include <tandem/core.h>
 
-struct rumpuser_mtx *lo_giant;	/* (start.c makes it; no longer taken here) */
-
 struct twait {
 	struct lo_waiter	 w;
 	struct td_thread	*thread;
@@ -84,6 +82,24 @@ lo_now(void)
 	return td_now();
 }
 
+/* The calling thread td blocks until *woken is set by its waker (0), a
+ * signal it does not mask is pending (-EINTR) or deadline passes
+ * (-ETIMEDOUT); td->waiting is the caller's business.  lo_wait's and
+ * futex.c's waits both end here. */
+int
+lo_block(struct lo_thread *td, const int *woken, uint64_t deadline)
+{
+
+	while (!*(const volatile int *)woken) {
+		if (td->sigpend & ~td->sigmask)
+			return -EINTR;
+		if (td_thread_block(deadline) != 0 && !*woken &&
+		    lo_now() >= deadline)
+			return -ETIMEDOUT;
+	}
+	return 0;
+}
+
 /*
  * Blocks in core directly (td_thread_block/td_thread_wake, listed in
  * libos.h): this is exactly a rumpuser_cv_wait on a giant mutex nobody
@@ -98,7 +114,7 @@ lo_wait(struct lo_waitq *wq, uint64_t deadline)
 {
 	struct lo_thread *td = lo_curthread();
 	struct twait t;
-	int rv = 0;
+	int rv;
 
 	t.thread = td_thread_self();
 	t.woken = 0;
@@ -106,17 +122,7 @@ lo_wait(struct lo_waitq *wq, uint64_t deadline)
 	t.w.arg = td;
 	lo_waitq_add(wq, &t.w);
 	td->waiting = &t.w;
-	while (!t.woken) {
-		if (td->sigpend & ~td->sigmask) {
-			rv = -EINTR;
-			break;
-		}
-		if (td_thread_block(deadline) != 0 && !t.woken &&
-		    lo_now() >= deadline) {
-			rv = -ETIMEDOUT;
-			break;
-		}
-	}
+	rv = lo_block(td, &t.woken, deadline);
 	td->waiting = NULL;
 	lo_waitq_del(wq, &t.w);
 	return rv;

@@ -233,6 +233,12 @@ run_qemu() {
 	    grep -qiE 'KVM internal error|emulation failure|kvm.*(failed|error)|Could not access KVM' "$work/qemu.err"; }; then
 		[ -e "$work/silent" ] && kvm_why="the guest printed nothing in ${TANDEM_KVM_SILENCE:-15} s"
 		[ -z "$kvm_why" ] && kvm_why=$(grep -m1 -iE 'kvm|emulation' "$work/qemu.err")
+		if grep -q 'emulation failure' "$work/qemu.err"; then
+			local rip sym
+			rip=$(sed -n 's/.*RIP=\([0-9a-f]*\).*/\1/p' "$work/qemu.err" | head -1)
+			sym=$(kvm_symbol "$rip")
+			kvm_why="KVM could not emulate the guest instruction at ${rip:+0x${rip#"${rip%%[!0]*}"}}${sym:+ ($sym)}: this KVM emulates guest ring-0 code (a software KVM such as kvm_pvm) and lacks that instruction"
+		fi
 		say "KVM unusable here: $kvm_why"
 		return 125
 	fi
@@ -263,11 +269,24 @@ run_qemu() {
 	return "$resn"
 }
 
+# kvm_symbol HEXADDR: FUNC+OFF from the image's .dbg (nm), or nothing
+kvm_symbol() {
+	local dbg=${image%.img}.dbg a line
+	[ -n "$1" ] && [ -r "$dbg" ] && command -v nm > /dev/null || return 0
+	a=$(printf '%016x' "$((16#$1))")
+	# nm -n: zero-padded addresses in order, so strings compare as numbers
+	line=$(nm -n "$dbg" 2>/dev/null | awk -v a="$a" \
+	    '$2 ~ /^[tTwW]$/ && ($1 "") <= (a "") { l = $1 " " $3 } END { print l }')
+	[ -n "$line" ] && printf '%s+0x%x' "${line#* }" "$((16#$a - 16#${line%% *}))"
+}
+
 probe_kvm() {
 	local img=${1:-}
 	if ! kvm_usable; then say "KVM unusable here: $kvm_why"; return 1; fi
 	if [ -z "$img" ]; then
-		for img in "$bindir/../img/hello.img" "${src:-.}/build/img/hello.img" ""; do
+		# kvmprobe: SSE, threads, sleeps -- what apps are made of
+		for img in "$bindir/../img/kvmprobe.img" "${src:-.}/build/img/kvmprobe.img" \
+		    "$bindir/../img/hello.img" ""; do
 			[ -r "$img" ] && break
 		done
 		[ -n "$img" ] || { say "KVM unusable here: no probe image (pass one)"; return 1; }

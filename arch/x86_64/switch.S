@@ -6,15 +6,24 @@
  * rsp and pops.  Nothing here is privileged: platform/posix uses the
  * same code inside a Linux process.
  *
- * App threads use SSE and x87.  A switch is a function call, and the
- * SysV ABI makes every vector and x87 register caller-saved, so the only
- * FPU state a thread can expect to survive it is what the ABI calls
- * callee-saved: the MXCSR control bits and the x87 control word (an app
- * may change rounding or exception masks).  Those two travel in one
- * 8-byte slot of the frame.  Interrupt handlers never touch the FPU
- * (kernel code is built -mgeneral-regs-only) and never switch threads.
+ * App threads use SSE and x87, and a switch keeps all of it: the old
+ * thread's FXSAVE image goes on its own stack below the pushed
+ * registers, the new thread's comes back with FXRSTOR.  The ABI would
+ * let a switch keep only the callee-saved part (MXCSR control bits and
+ * the x87 control word), but reading those needs STMXCSR/FNSTCW and
+ * LDMXCSR/FLDCW, which some hypervisors cannot emulate: a software KVM
+ * (kvm_pvm) emulates a batch of instructions after each exit, and a
+ * switch right after a WRMSR or HLT ended the guest with "emulation
+ * failure".  KVM's emulator does know FXSAVE/FXRSTOR.  The cost is
+ * 512 bytes each way per switch, one instruction each.  Interrupt
+ * handlers never touch the FPU (kernel code is built
+ * -mgeneral-regs-only) and never switch threads.
  */
 	.text
+
+/* The FXSAVE area (512 bytes) plus 8 that bring it to a 16-byte
+ * boundary: rsp is 8 past one at entry and six pushes keep it so. */
+#define FXFRAME	520
 
 /* void arch_switch(struct arch_ctx *from, struct arch_ctx *to) */
 	.globl	arch_switch
@@ -26,14 +35,12 @@ arch_switch:
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
-	subq	$8, %rsp
-	stmxcsr	4(%rsp)
-	fnstcw	(%rsp)
+	subq	$FXFRAME, %rsp		/* 16-aligned: FXSAVE needs it */
+	fxsave64 (%rsp)
 	movq	%rsp, (%rdi)
 	movq	(%rsi), %rsp
-	ldmxcsr	4(%rsp)
-	fldcw	(%rsp)
-	addq	$8, %rsp
+	fxrstor64 (%rsp)
+	addq	$FXFRAME, %rsp
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -47,10 +54,11 @@ arch_switch:
  * void arch_ctx_init(struct arch_ctx *ctx, void *stack_top,
  *     void (*fn)(void *), void *arg)
  *
- * Builds the frame arch_switch pops: the FPU control words at their
- * initial values, r13 = fn, r12 = arg, rbp = 0 (ends backtraces),
- * return address = arch_thread_entry.  After that ret, rsp
- * is 16-byte aligned, so the call there enters fn as the ABI wants.
+ * Builds the frame arch_switch pops: a clean FXSAVE image (x87 control
+ * word 0x37f and MXCSR 0x1f80 as the ABI starts a program, every
+ * register empty), r13 = fn, r12 = arg, rbp = 0 (ends backtraces),
+ * return address = arch_thread_entry.  After that ret, rsp is 16-byte
+ * aligned, so the call there enters fn as the ABI wants.
  */
 	.globl	arch_ctx_init
 	.type	arch_ctx_init, @function
@@ -64,10 +72,17 @@ arch_ctx_init:
 	movq	%rdx, -40(%rsi)		/* r13: fn */
 	movq	$0, -48(%rsi)		/* r14 */
 	movq	$0, -56(%rsi)		/* r15 */
-	movl	$0x1f80, -60(%rsi)	/* MXCSR: all exceptions masked */
-	movl	$0x037f, -64(%rsi)	/* x87 CW: the ABI's default */
-	leaq	-64(%rsi), %rax
+	leaq	-56-FXFRAME(%rsi), %rax
 	movq	%rax, (%rdi)
+	movq	%rax, %rdi		/* zero the FXSAVE image */
+	movl	$FXFRAME / 8, %ecx
+	xorl	%edx, %edx
+1:	movq	%rdx, (%rdi)
+	addq	$8, %rdi
+	decl	%ecx
+	jnz	1b
+	movw	$0x037f, (%rax)		/* FCW: the ABI's default */
+	movl	$0x1f80, 24(%rax)	/* MXCSR: all exceptions masked */
 	ret
 	.size	arch_ctx_init, . - arch_ctx_init
 

@@ -194,6 +194,15 @@ void	 td_exit(int status) TD_NORETURN;
  * default action) ends the guest -- with the reboot/poweroff asked. */
 int	 td_app_shutdown(const char *reason) __attribute__((weak));
 
+/* ---- boot accounting ------------------------------------------------ */
+/* Records that the boot phase named `what` (a string that lives for
+ * ever) ends now, by the TSC.  Costs one RDTSC and a store; the first 24
+ * marks are kept, later ones dropped.  Callable from the platform's
+ * entry on, before core_main.  With TD_BOOTSTATS=1 the main thread
+ * prints each phase's length ("tandem: boot: phase NAME N us") before
+ * main: bench/boot.sh's breakdown of entry->main. */
+void	 td_boot_mark(const char *what);
+
 /* ---- the app ------------------------------------------------------- */
 /* Optional, defined by a personality layer (libos, weak): when present,
  * core's main thread calls it instead of main(argc, argv), with the same

@@ -143,6 +143,7 @@ virtio_boot(struct hvm_start_info *si, const char *sig)
 {
 	int good = si != NULL && si->magic == XEN_HVM_START_MAGIC_VALUE;
 
+	td_boot_mark("entry");		/* entry.S: page tables, long mode */
 	com1_init();
 	td_plat.cons_write = com1_write;
 	td_plat.cons_flush = com1_flush;
@@ -170,8 +171,10 @@ virtio_boot(struct hvm_start_info *si, const char *sig)
 	virtio_platform_live = 1;	/* devices are probed by an init hook */
 	arch_irq_mode = ARCH_IRQ_CLI;
 	arch_traps_init();
+	td_boot_mark("platform");
 	hw_clock_init(strcmp(td_plat.name, "kvm") == 0);
 	td_plat.entry_tsc = arch_entry_tsc;
 	td_plat.tsc_hz = hw_tsc_hz();
+	td_boot_mark("clock");
 	core_main();
 }

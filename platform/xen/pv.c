@@ -156,8 +156,10 @@ xen_pv_boot(start_info_t *si)
 	/* apps use SSE: make sure the first use does not trap with #NM */
 	HYPERVISOR_fpu_taskswitch(0);
 
+	td_boot_mark("platform");
 	xen_evtchn_init();
 	xen_time_init();
+	td_boot_mark("clock");
 	xen_pv_mem_init(si);
 	unmap_null_page();
 	td_plat.stack_watch = pv_stack_watch;

@@ -165,8 +165,10 @@ xen_pvh_boot(struct hvm_start_info *hsi, uint32_t base)
 
 	arch_irq_mode = ARCH_IRQ_CLI;	/* still cli from entry.S */
 	arch_traps_init();
+	td_boot_mark("platform");
 	upcall_init();
 	xen_time_init();
+	td_boot_mark("clock");
 	mem_init(hsi);
 	core_main();
 }

@@ -14,13 +14,15 @@
 #   durability: redis killed with SIGKILL at random points while a client
 #     INCRs, rebooted on the same disk each time: no acknowledged write
 #     lost (tests/apps/durability.sh).
+#   kvm: nginx and redis served under -accel kvm, where `tandem probe-kvm`
+#     says apps run (it boots apps/kvmprobe: SSE, threads, sleeps).
 # tests/apps/run.sh BUILD [PART...] runs only the named parts (nginx,
-# redis, durability). Prints "N passed, N failed".
+# redis, durability, kvm). Prints "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
 B=${1:-build}
 shift $(($# > 0))
-PARTS=" ${*:-nginx redis durability} "
+PARTS=" ${*:-nginx redis durability kvm} "
 want() { [[ $PARTS == *" $1 "* ]]; }
 T=$B/tests/apps
 mkdir -p "$T"
@@ -48,7 +50,7 @@ start() {
 	shift 3
 	LOG=$T/$name.log
 	: > "$LOG"
-	in_ns "$B/bin/tandem" run tcg "$img" --net tap:tap0 --timeout 600 \
+	in_ns "$B/bin/tandem" run "${ACCEL:-tcg}" "$img" --net tap:tap0 --timeout 600 \
 	    --shutdown-after "${STOPMARK:-TEST-STOP-$name}" "$@" > "$LOG" \
 	    2> "$T/$name.err" &
 	GPID=$!
@@ -198,6 +200,32 @@ if want redis; then
 			rc SAVE > /dev/null
 			stop redis2
 		fi
+	fi
+fi
+
+# ---- KVM: the appliances with -accel kvm, where apps run -----------------
+if want kvm; then
+	if ! "$B/bin/tandem" probe-kvm > "$T/probe-kvm.log" 2>&1; then
+		skip "appliances on kvm" "$(grep -m1 'KVM' "$T/probe-kvm.log" | sed 's/^tandem: //')"
+	else
+		ACCEL=kvm
+		if STOPMARK= start nginx-kvm "$B/img/nginx.img" '^tandem: net: virt0' -- ip=$IP/24; then
+			check "kvm: nginx GET /" [ "$(in_ns curl -s -o /dev/null -w '%{http_code}' -m 20 "http://$IP/")" = 200 ]
+			check "kvm: nginx 404" [ "$(in_ns curl -s -o /dev/null -w '%{http_code}' -m 20 "http://$IP/nope")" = 404 ]
+			in_ns curl -s -o /dev/null -m 5 "http://$IP/TEST-STOP-nginx-kvm"
+			stop "kvm: nginx"
+		fi
+		D=$T/redis-kvm.img
+		rm -f "$D"; truncate -s 64M "$D"
+		mkfs.ext4 -q -F -O ^has_journal "$D"
+		if STOPMARK="DB saved on disk" start redis-kvm "$B/img/redis.img" \
+		    'Ready to accept connections' --disk "$D" -- ip=$IP/24; then
+			r=$(in_ns timeout 20 redis-cli -h "$IP" SET k kvm 2>&1; in_ns timeout 20 redis-cli -h "$IP" GET k 2>&1)
+			check "kvm: redis SET/GET" [ "$r" = "$(printf 'OK\nkvm')" ]
+			in_ns timeout 20 redis-cli -h "$IP" SAVE > /dev/null 2>&1
+			stop "kvm: redis"
+		fi
+		ACCEL=
 	fi
 fi
 

@@ -125,6 +125,22 @@ QRC=${PIPESTATUS[0]}
 check "config --qemu: qemu-system-x86_64 \$(...) exits (5<<1)|1" [ "$QRC" = 11 ]
 LOG=$T/qemu-direct.log
 hello_checks "$LOG" tcg 5 "config --qemu"
+# --kvm: the same line with -accel kvm, launched when the probe says KVM
+# runs a guest here (on machines without a working KVM: skipped, said)
+KVMOK=
+if "$TD" probe-kvm "$HELLO" > "$T/probe-kvm.log" 2>&1; then
+	KVMOK=1
+	"$TD" config "$HELLO" --qemu --kvm -- 5 > "$T/qemu-kvm.args" 2>&1
+	check "config --qemu --kvm: -accel kvm" grep -q -- '-accel kvm ' "$T/qemu-kvm.args"
+	# shellcheck disable=SC2046
+	timeout 60 qemu-system-x86_64 $(cat "$T/qemu-kvm.args") < /dev/null 2>/dev/null |
+	    tr -d '\r' > "$T/qemu-kvm.log"
+	QRC=${PIPESTATUS[0]}
+	check "config --qemu --kvm: qemu-system-x86_64 \$(...) exits (5<<1)|1" [ "$QRC" = 11 ]
+	SLEEP_TOL_US=500000 hello_checks "$T/qemu-kvm.log" kvm 5 "config --qemu --kvm"
+else
+	skip "config --qemu --kvm" "$(grep -m1 'KVM' "$T/probe-kvm.log" | sed 's/^tandem: //')"
+fi
 # the manifest: its mem, env and args, and the disk it wants
 "$TD" config "$MAN" --qemu --disk "$T/d0.img" > "$T/qemu-man.args" 2>&1
 check "config --qemu: manifest mem" grep -q -- '-m 48 ' "$T/qemu-man.args"
@@ -214,6 +230,30 @@ else
 	for i in $(seq 50); do grep -q '^tandem: exit' "$LOG" 2>/dev/null && break; sleep 0.2; done
 	tr -d '\r' < "$LOG" > "$LOG.txt"
 	hello_checks "$LOG.txt" tcg 6 "config --libvirt (virsh create)"
+
+	# --kvm: a domain of type kvm, where the probe passed
+	if [ -n "$KVMOK" ]; then
+		rm -f "$T/virsh-kvm.console"
+		"$TD" config "$HELLO" --libvirt --kvm --console-log "$T/virsh-kvm.console" -- 6 \
+		    > "$T/kvm.xml" 2>&1
+		sed -i "s|<name>hello</name>|<name>tdkvm-$$</name>|" "$T/kvm.xml"
+		check "config --libvirt --kvm: type kvm" grep -q "<domain type='kvm'" "$T/kvm.xml"
+		virsh -c "$URI" create "$T/kvm.xml" > "$T/virsh-kvm.out" 2>&1
+		check "config --libvirt --kvm: virsh create accepts it" grep -q "Domain 'tdkvm-$$' created" "$T/virsh-kvm.out"
+		for i in $(seq 600); do
+			no_domains "tdkvm-$$" && break
+			sleep 0.2
+		done
+		check "config --libvirt --kvm: the domain ended by itself" no_domains "tdkvm-$$"
+		for i in $(seq 50); do grep -q '^tandem: exit' "$T/virsh-kvm.console" 2>/dev/null && break; sleep 0.2; done
+		tr -d '\r' < "$T/virsh-kvm.console" > "$T/virsh-kvm.txt"
+		hello_checks "$T/virsh-kvm.txt" kvm 6 "config --libvirt --kvm (virsh create)"
+		ACCEL=libvirt TANDEM_LIBVIRT_KVM=1 boot "libvirt-kvm" pc "$HELLO" 3
+		expect_rc "run libvirt (TANDEM_LIBVIRT_KVM=1): rc" 3
+		hello_checks "$LOG" kvm 3 "run libvirt on kvm"
+	else
+		skip "libvirt on kvm" "the KVM probe failed (see config --qemu --kvm)"
+	fi
 
 	# tandem run libvirt
 	ACCEL=libvirt
