@@ -35,11 +35,16 @@ make -C "$work" -j"$(nproc)" lib/libc.a lib/crt1.o lib/crti.o lib/crtn.o \
     > "$work/make.log" 2>&1 || { tail -30 "$work/make.log" >&2; exit 1; }
 make -C "$work" install-headers install-libs > "$work/install.log" 2>&1 || {
 	tail -30 "$work/install.log" >&2; exit 1; }
-# no syscall instruction may be left in libc.a
-if objdump -d "$out/lib/libc.a" | grep -qwE 'syscall|sysenter|int +\$0x80'; then
+# no syscall instruction may be left in libc.a: the mnemonic column of
+# objdump's listing (its third tab-separated field), so that a function
+# named syscall (ours, syscall(2)) is not taken for one; through a file,
+# so that grep stopping early cannot fail objdump's side of a pipe
+objdump -d "$out/lib/libc.a" > "$work/libc.dis"
+if awk -F'\t' '$3 ~ /^(syscall|sysenter|int +\$0x80)( |$)/ { bad = 1 } END { exit !bad }' \
+    "$work/libc.dis"; then
 	echo "build-musl: libc.a still issues system calls:" >&2
-	objdump -d "$out/lib/libc.a" | grep -wE -B20 'syscall|sysenter|int +\$0x80' |
-	    grep -E '>:$|syscall|sysenter' | head >&2
+	awk -F'\t' '/>:$/ { f = $0 } $3 ~ /^(syscall|sysenter|int +\$0x80)( |$)/ { print f; print }' \
+	    "$work/libc.dis" | head >&2
 	exit 1
 fi
 # The kernel's uapi headers (<linux/...>, <asm/...>) beside musl's, as a

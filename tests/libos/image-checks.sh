@@ -12,7 +12,9 @@ B=${1:-build}
 imgs=("$B"/img/lo-*.img)
 bad=()
 for i in "${imgs[@]}"; do
-	n=$(objdump -d "$i" | grep -cwE 'syscall|sysenter|int +\$0x80')
+	# the mnemonic column (a symbol named syscall is not one)
+	n=$(objdump -d "$i" |
+	    awk -F'\t' '$3 ~ /^(syscall|sysenter|int +\$0x80)( |$)/ { n++ } END { print n + 0 }')
 	[ "$n" = 0 ] || bad+=("$(basename "$i"):$n")
 done
 if [ ${#bad[@]} = 0 ]; then
