@@ -57,8 +57,11 @@ for p in "${progs[@]}"; do
 	rm -rf "$T/run-$p"; mkdir -p "$T/run-$p"
 	# a root of its own (baked into the image): the same files here
 	[ -d "tests/libos/roots/$p" ] && cp -a "tests/libos/roots/$p/." "$T/run-$p/"
+	# default signal dispositions, whatever this script inherited (a
+	# parent that ignores SIGPIPE would make ev_pipe_sigpipe's
+	# reference "still alive?")
 	# shellcheck disable=SC2086
-	(cd "$T/run-$p" && env -i PATH=/usr/bin:/bin "${envs[@]}" \
+	(cd "$T/run-$p" && env -i --default-signal PATH=/usr/bin:/bin "${envs[@]}" \
 	    timeout "${to:-60}" "$nat" $args \
 	    > ../$p.ref 2>&1 < /dev/null)
 	rrc=$?
@@ -76,7 +79,7 @@ for p in "${progs[@]}"; do
 		rm -rf "$T/prun-$p"; mkdir -p "$T/prun-$p"
 		[ -d "tests/libos/roots/$p" ] && cp -a "tests/libos/roots/$p/." "$T/prun-$p/"
 		# shellcheck disable=SC2086
-		(cd "$T/prun-$p" && env -i PATH=/usr/bin:/bin "${envs[@]}" \
+		(cd "$T/prun-$p" && env -i --default-signal PATH=/usr/bin:/bin "${envs[@]}" \
 		    timeout "${to:-60}" "$px" $args \
 		    > ../$p-posix.raw 2>&1 < /dev/null)
 		prc=$?
