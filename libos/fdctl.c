@@ -69,6 +69,7 @@ sys_fcntl(long fd, long cmd, long arg)
 		f->flags = (f->flags & ~SETFL_MASK) | ((int)arg & SETFL_MASK);
 		break;
 	case F_GETLK:
+	case F_OFD_GETLK:
 		/* one process: no lock can conflict with ours */
 		if (LO_BADPTR(arg))
 			rv = -EFAULT;
@@ -80,12 +81,6 @@ sys_fcntl(long fd, long cmd, long arg)
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
 		rv = LO_BADPTR(arg) ? -EFAULT : 0;	/* nobody to exclude */
-		break;
-	case F_OFD_GETLK:
-		if (LO_BADPTR(arg))
-			rv = -EFAULT;
-		else
-			((struct flock *)arg)->l_type = F_UNLCK;
 		break;
 	case F_GETOWN:
 	case F_SETOWN:

@@ -206,6 +206,33 @@ no_domains() {
 	! grep -q "$1" <<< "$l"
 }
 
+# virsh_hello DOM PLAT WHAT [config options]: hello's `tandem config
+# --libvirt` XML (exit status 6) started with plain `virsh create` as
+# domain DOM-$$, followed to its end; PLAT is what hello must say it ran
+# on (tcg: a domain of type qemu, kvm: of type kvm)
+virsh_hello() {
+	local dom=$1 plat=$2 what=$3 con x vt=qemu i
+	shift 3
+	con=$T/$dom.console x=$T/$dom.xml
+	[ "$plat" = kvm ] && vt=kvm
+	rm -f "$con"
+	"$TD" config "$HELLO" --libvirt "$@" --console-log "$con" -- 6 > "$x" 2>&1
+	sed -i "s|<name>hello</name>|<name>$dom-$$</name>|" "$x"
+	check "$what: a virtio-rng" grep -q "<rng model='virtio'>" "$x"
+	check "$what: domain type $vt" grep -q "<domain type='$vt'" "$x"
+	virsh -c "$URI" create "$x" > "$T/$dom.out" 2>&1
+	check "$what: virsh create accepts it" grep -q "Domain '$dom-$$' created" "$T/$dom.out"
+	for i in $(seq 600); do
+		no_domains "$dom-$$" && break
+		sleep 0.2
+	done
+	check "$what: the domain ended by itself" no_domains "$dom-$$"
+	# virtlogd writes the log behind the domain: let it catch up
+	for i in $(seq 50); do grep -q '^tandem: exit' "$con" 2>/dev/null && break; sleep 0.2; done
+	tr -d '\r' < "$con" > "$con.txt"
+	hello_checks "$con.txt" "$plat" 6 "$what (virsh create)"
+}
+
 # timing is not what these boots check (libvirt's QEMU has no -icount and
 # the machine is shared)
 SLEEP_TOL_US=500000
@@ -213,41 +240,10 @@ if ! lv_up; then
 	skip "libvirt" "cannot start libvirtd ($(tail -1 "$T/libvirtd.err" 2>/dev/null))"
 else
 	# config --libvirt, launched with plain `virsh create`
-	rm -f "$T/virsh-create.console"
-	"$TD" config "$HELLO" --libvirt --console-log "$T/virsh-create.console" -- 6 \
-	    > "$T/hello.xml" 2>&1
-	sed -i "s|<name>hello</name>|<name>tdtest-$$</name>|" "$T/hello.xml"
-	check "config --libvirt: a virtio-rng" grep -q "<rng model='virtio'>" "$T/hello.xml"
-	virsh -c "$URI" create "$T/hello.xml" > "$T/virsh-create.out" 2>&1
-	check "config --libvirt: virsh create accepts it" grep -q "Domain 'tdtest-$$' created" "$T/virsh-create.out"
-	for i in $(seq 600); do
-		no_domains "tdtest-$$" && break
-		sleep 0.2
-	done
-	check "config --libvirt: the domain ended by itself" no_domains "tdtest-$$"
-	LOG=$T/virsh-create.console
-	# virtlogd writes the log behind the domain: let it catch up
-	for i in $(seq 50); do grep -q '^tandem: exit' "$LOG" 2>/dev/null && break; sleep 0.2; done
-	tr -d '\r' < "$LOG" > "$LOG.txt"
-	hello_checks "$LOG.txt" tcg 6 "config --libvirt (virsh create)"
-
+	virsh_hello tdtest tcg "config --libvirt"
 	# --kvm: a domain of type kvm, where the probe passed
 	if [ -n "$KVMOK" ]; then
-		rm -f "$T/virsh-kvm.console"
-		"$TD" config "$HELLO" --libvirt --kvm --console-log "$T/virsh-kvm.console" -- 6 \
-		    > "$T/kvm.xml" 2>&1
-		sed -i "s|<name>hello</name>|<name>tdkvm-$$</name>|" "$T/kvm.xml"
-		check "config --libvirt --kvm: type kvm" grep -q "<domain type='kvm'" "$T/kvm.xml"
-		virsh -c "$URI" create "$T/kvm.xml" > "$T/virsh-kvm.out" 2>&1
-		check "config --libvirt --kvm: virsh create accepts it" grep -q "Domain 'tdkvm-$$' created" "$T/virsh-kvm.out"
-		for i in $(seq 600); do
-			no_domains "tdkvm-$$" && break
-			sleep 0.2
-		done
-		check "config --libvirt --kvm: the domain ended by itself" no_domains "tdkvm-$$"
-		for i in $(seq 50); do grep -q '^tandem: exit' "$T/virsh-kvm.console" 2>/dev/null && break; sleep 0.2; done
-		tr -d '\r' < "$T/virsh-kvm.console" > "$T/virsh-kvm.txt"
-		hello_checks "$T/virsh-kvm.txt" kvm 6 "config --libvirt --kvm (virsh create)"
+		virsh_hello tdkvm kvm "config --libvirt --kvm" --kvm
 		ACCEL=libvirt TANDEM_LIBVIRT_KVM=1 boot "libvirt-kvm" pc "$HELLO" 3
 		expect_rc "run libvirt (TANDEM_LIBVIRT_KVM=1): rc" 3
 		hello_checks "$LOG" kvm 3 "run libvirt on kvm"
