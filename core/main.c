@@ -98,7 +98,6 @@ boot_stats(void)
 	}
 }
 
-
 static void
 main_thread(void *arg)
 {

@@ -237,7 +237,8 @@ run_qemu() {
 			local rip sym
 			rip=$(sed -n 's/.*RIP=\([0-9a-f]*\).*/\1/p' "$work/qemu.err" | head -1)
 			sym=$(kvm_symbol "$rip")
-			kvm_why="KVM could not emulate the guest instruction at ${rip:+0x${rip#"${rip%%[!0]*}"}}${sym:+ ($sym)}: this KVM emulates guest ring-0 code (a software KVM such as kvm_pvm) and lacks that instruction"
+			[ -n "$rip" ] && rip=$(printf '%#x' "$((16#$rip))")
+			kvm_why="KVM could not emulate the guest instruction at ${rip:-?}${sym:+ ($sym)}: this KVM emulates guest ring-0 code (a software KVM such as kvm_pvm) and lacks that instruction"
 		fi
 		say "KVM unusable here: $kvm_why"
 		return 125
@@ -269,15 +270,11 @@ run_qemu() {
 	return "$resn"
 }
 
-# kvm_symbol HEXADDR: FUNC+OFF from the image's .dbg (nm), or nothing
+# kvm_symbol HEXADDR: "FUNC at FILE:LINE" from the image's .dbg, or nothing
 kvm_symbol() {
-	local dbg=${image%.img}.dbg a line
-	[ -n "$1" ] && [ -r "$dbg" ] && command -v nm > /dev/null || return 0
-	a=$(printf '%016x' "$((16#$1))")
-	# nm -n: zero-padded addresses in order, so strings compare as numbers
-	line=$(nm -n "$dbg" 2>/dev/null | awk -v a="$a" \
-	    '$2 ~ /^[tTwW]$/ && ($1 "") <= (a "") { l = $1 " " $3 } END { print l }')
-	[ -n "$line" ] && printf '%s+0x%x' "${line#* }" "$((16#$a - 16#${line%% *}))"
+	local dbg=${image%.img}.dbg
+	[ -n "$1" ] && [ -r "$dbg" ] && command -v addr2line > /dev/null || return 0
+	addr2line -f -p -e "$dbg" "0x$1" 2>/dev/null | grep -v '^??'
 }
 
 probe_kvm() {

@@ -206,7 +206,7 @@ fi
 # ---- KVM: the appliances with -accel kvm, where apps run -----------------
 if want kvm; then
 	if ! "$B/bin/tandem" probe-kvm > "$T/probe-kvm.log" 2>&1; then
-		skip "appliances on kvm" "$(grep -m1 'KVM' "$T/probe-kvm.log" | sed 's/^tandem: //')"
+		skip "appliances on kvm" "$(grep -m1 'KVM unusable' "$T/probe-kvm.log" | sed 's/^tandem: //')"
 	else
 		ACCEL=kvm
 		if STOPMARK= start nginx-kvm "$B/img/nginx.img" '^tandem: net: virt0' -- ip=$IP/24; then

@@ -139,7 +139,7 @@ if "$TD" probe-kvm "$HELLO" > "$T/probe-kvm.log" 2>&1; then
 	check "config --qemu --kvm: qemu-system-x86_64 \$(...) exits (5<<1)|1" [ "$QRC" = 11 ]
 	SLEEP_TOL_US=500000 hello_checks "$T/qemu-kvm.log" kvm 5 "config --qemu --kvm"
 else
-	skip "config --qemu --kvm" "$(grep -m1 'KVM' "$T/probe-kvm.log" | sed 's/^tandem: //')"
+	skip "config --qemu --kvm" "$(grep -m1 'KVM unusable' "$T/probe-kvm.log" | sed 's/^tandem: //')"
 fi
 # the manifest: its mem, env and args, and the disk it wants
 "$TD" config "$MAN" --qemu --disk "$T/d0.img" > "$T/qemu-man.args" 2>&1
