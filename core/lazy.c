@@ -129,7 +129,10 @@ ent_prot(uint64_t e)
  * Walks the entries of [a, a + len) inside r, calling fn on each that
  * has a page table; returns how many present entries fn changed (so the
  * caller flushes once).  Missing tables are skipped 2 MiB at a time,
- * unless fill: then fn sees 0 there (and may make a table).
+ * unless fill: then fn sees 0 there (and may make a table).  Without
+ * fill, fn must do nothing with a 0 entry: those are skipped too, by
+ * the platform's table scan where it has one (freeing a 4 MiB thread
+ * stack visits the pages its thread touched, not all 1,024).
  */
 static size_t
 walk(const struct lzres *r, uintptr_t a, uintptr_t end,
@@ -140,6 +143,9 @@ walk(const struct lzres *r, uintptr_t a, uintptr_t end,
 	uint64_t e;
 
 	while (a < end) {
+		if (!fill && td_plat.lazy_next != NULL &&
+		    (a = td_plat.lazy_next(a, end)) >= end)
+			break;
 		e = td_plat.lazy_get(a);
 		if (e == TD_LZ_NOTABLE && fill)
 			e = 0;
@@ -294,17 +300,62 @@ protect_one(const struct lzres *r, uintptr_t a, uint64_t e, int prot)
 	return (e & TD_LZ_PRESENT) ? 1 : 0;
 }
 
+/* pin: an untouched page keeps the rights it has now (the reservation's
+ * default, about to change) as a marker of its own; a marker equal to
+ * the default means the same thing under either default. */
+static size_t
+pin_one(const struct lzres *r, uintptr_t a, uint64_t e, int unused)
+{
+	if (e != 0)
+		return 0;
+	return td_plat.lazy_set(a, LZ_MARK | (uint64_t)r->prot, 1) != 0 ?
+	    BADPROT : 0;
+}
+
+/*
+ * mprotect of most of an untouched part of r -- musl maps a thread's
+ * stack PROT_NONE and opens all of it but the guard page -- changes r's
+ * default instead: the pages outside the range are pinned to the old
+ * one, and the range's entries stay 0 (nothing to write, nothing for
+ * munmap to clear).  1 when done, 0 when the page-by-page way must do
+ * it, -1 when a page table could not be had (nothing changed).
+ */
+static int
+protect_flip(struct lzres *r, uintptr_t a, uintptr_t end, int prot)
+{
+	td_irqflags_t fl;
+	size_t n;
+
+	if (td_plat.lazy_next == NULL || prot == r->prot ||
+	    (end - a) * 2 <= r->len)
+		return 0;
+	fl = td_irq_save();
+	if (td_plat.lazy_next(a, end) != end) {
+		td_irq_restore(fl);
+		return 0;		/* touched or marked: page by page */
+	}
+	n = walk(r, r->base, a, pin_one, 0, 1) +
+	    walk(r, end, r->base + r->len, pin_one, 0, 1);
+	if (n == 0)
+		r->prot = prot;
+	td_irq_restore(fl);
+	return n == 0 ? 1 : -1;
+}
+
 /* td_page_protect on lazy addresses (page.c).  A page with no table
  * yet needs one only when its rights differ from the default. */
 int
 lazy_protect(uintptr_t a, size_t len, int prot)
 {
 	struct lzres *r = res_of(a);
+	int rc;
 
 	if (r == NULL || a + len > r->base + r->len)
 		return -1;
-	return run(r, a, a + len, protect_one, prot & (int)LZ_PROT, 1) >=
-	    BADPROT ? -1 : 0;
+	prot &= (int)LZ_PROT;
+	if ((rc = protect_flip(r, a, a + len, prot)) != 0)
+		return rc > 0 ? 0 : -1;
+	return run(r, a, a + len, protect_one, prot, 1) >= BADPROT ? -1 : 0;
 }
 
 /* Backs one untouched page; 0, or -1 when no page is left. */

@@ -320,7 +320,10 @@ td_thread_create(const char *name, td_thread_fn fn, void *arg,
 	}
 	for (i = 0; i < CANARY_WORDS; i++)
 		t->st.base[i] = CANARY;
-	strncpy(t->name, name != NULL ? name : "?", sizeof(t->name) - 1);
+	if (name == NULL)
+		name = "?";
+	/* t is zeroed: no padding to write (strncpy's, byte by byte) */
+	memcpy(t->name, name, strnlen(name, sizeof(t->name) - 1));
 	t->fn = fn;
 	t->arg = arg;
 	t->flags = flags;

@@ -135,6 +135,10 @@ unmap_range(uintptr_t a, size_t len)
 		e = a + len < r->base + r->len ? a + len : r->base + r->len;
 		if (s >= e)
 			continue;
+		if (s == r->base && e == r->base + r->len) {
+			region_free(r);		/* all of it: no hole bits */
+			continue;
+		}
 		for (pg = s; pg < e; pg += PAGE) {
 			i = (pg - r->base) / PAGE;
 			if (r->holes[i / 8] & (1 << (i % 8)))
@@ -362,7 +366,8 @@ sys_mprotect(long addr, long len, long prot)
 	r = region_of((uintptr_t)addr);
 	if (r == NULL || (uintptr_t)addr + n > r->base + r->len)
 		return -ENOMEM;
-	for (pg = (uintptr_t)addr; pg < (uintptr_t)addr + n; pg += PAGE) {
+	for (pg = (uintptr_t)addr; r->mapped != r->len &&
+	    pg < (uintptr_t)addr + n; pg += PAGE) {
 		i = (pg - r->base) / PAGE;
 		if (r->holes[i / 8] & (1 << (i % 8)))
 			return -ENOMEM;

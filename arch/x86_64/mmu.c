@@ -178,6 +178,8 @@ arch_mmu_has_nx(void)
  * gives; a page that is not present keeps core's marker bits shifted
  * one up (bit 0, P, clear), which the CPU ignores. */
 
+#define LZ_SPAN		(2ULL << 20)	/* what one L1 table maps */
+
 static uint64_t *
 lz_table(uint64_t *e, int alloc)
 {
@@ -192,10 +194,15 @@ lz_table(uint64_t *e, int alloc)
 	return t;
 }
 
-/* The L1 entry of va; NULL when a table is missing and !alloc (or no
- * page for one). */
-static uint64_t *
-lz_pte(uintptr_t va, int alloc)
+/* The last L1 table found and the 2 MiB it maps: a mapping's pages are
+ * visited in order, so nearly every lookup hits it.  Tables are kept
+ * for good and CR3 never changes, so it never goes stale. */
+static uintptr_t lz_span = 1;		/* va >> 21; 1: none (not lazy) */
+static uint64_t *lz_l1;
+
+/* lz_pte's walk from CR3, when va is not in the cached table. */
+static uint64_t * __attribute__((noinline))
+lz_walk(uintptr_t va, int alloc)
 {
 	uint64_t *t, cr3;
 	int lvl;
@@ -207,7 +214,43 @@ lz_pte(uintptr_t va, int alloc)
 		if (t == NULL)
 			return NULL;
 	}
+	lz_span = va >> 21;
+	lz_l1 = t;
 	return &t[(va >> 12) & 511];
+}
+
+/* The L1 entry of va; NULL when a table is missing and !alloc (or no
+ * page for one). */
+static inline uint64_t *
+lz_pte(uintptr_t va, int alloc)
+{
+	if ((va >> 21) == lz_span)
+		return &lz_l1[(va >> 12) & 511];
+	return lz_walk(va, alloc);
+}
+
+/* td_plat.lazy_next: the entries are scanned in the table itself, a
+ * few instructions each, instead of one lazy_get per page. */
+uintptr_t
+arch_lazy_next(uintptr_t va, uintptr_t end)
+{
+	uintptr_t lim;
+	uint64_t *e, *p, *pe;
+
+	while (va < end) {
+		lim = (va + LZ_SPAN) & ~(LZ_SPAN - 1);
+		if (lim > end)
+			lim = end;
+		if ((e = lz_pte(va, 0)) != NULL) {
+			pe = e + ((lim - va) >> 12);
+			for (p = e; p < pe; p++)
+				if (*p != 0)
+					return va + (uintptr_t)(p - e) *
+					    TD_PAGE_SIZE;
+		}
+		va = lim;
+	}
+	return end;
 }
 
 uint64_t

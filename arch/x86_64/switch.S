@@ -75,14 +75,13 @@ arch_ctx_init:
 	leaq	-56-FXFRAME(%rsi), %rax
 	movq	%rax, (%rdi)
 	movq	%rax, %rdi		/* zero the FXSAVE image */
+	movq	%rax, %rdx
 	movl	$FXFRAME / 8, %ecx
-	xorl	%edx, %edx
-1:	movq	%rdx, (%rdi)
-	addq	$8, %rdi
-	decl	%ecx
-	jnz	1b
-	movw	$0x037f, (%rax)		/* FCW: the ABI's default */
-	movl	$0x1f80, 24(%rax)	/* MXCSR: all exceptions masked */
+	xorl	%eax, %eax
+	cld
+	rep stosq
+	movw	$0x037f, (%rdx)		/* FCW: the ABI's default */
+	movl	$0x1f80, 24(%rdx)	/* MXCSR: all exceptions masked */
 	ret
 	.size	arch_ctx_init, . - arch_ctx_init
 

@@ -137,9 +137,11 @@ int	arch_mmu_protect(uintptr_t va, size_t len, int prot);
 void	arch_mmu_init(void);
 int	arch_mmu_has_nx(void);
 extern unsigned arch_mmu_splits;
-/* Ring 0: td_plat.lazy_get and .lazy_set (demand paging, platform.h). */
+/* Ring 0: td_plat.lazy_get, .lazy_set and .lazy_next (demand paging,
+ * platform.h). */
 uint64_t arch_lazy_get(uintptr_t va);
 int	arch_lazy_set(uintptr_t va, uint64_t ent, int batch);
+uintptr_t arch_lazy_next(uintptr_t va, uintptr_t end);
 /* The image policy (text RX, rodata R, data/bss RW NX, hypercall page
  * RX) applied through a platform's protect call; 0 or -1. */
 int	arch_image_protect(int (*prot)(uintptr_t va, size_t len, int prot));

@@ -135,6 +135,12 @@ struct td_platform {
 	 * they take pages only with td_page_alloc and never block. */
 	uint64_t	(*lazy_get)(uintptr_t va);
 	int		(*lazy_set)(uintptr_t va, uint64_t ent, int batch);
+	/* Optional (NULL: core calls lazy_get page by page): the first
+	 * page-aligned va' in [va, end) whose entry is not 0, or end; pages
+	 * without a table count as 0.  Same calling rules as lazy_get.
+	 * Lets core skip the untouched pages of a mapping it frees or
+	 * discards at the cost of a table scan, not a lookup per page. */
+	uintptr_t	(*lazy_next)(uintptr_t va, uintptr_t end);
 };
 
 /* The lazy window: 64 GiB of address space above the 4 GiB identity

@@ -153,6 +153,7 @@ virtio_boot(struct hvm_start_info *si, const char *sig)
 	td_plat.protect_init = arch_mmu_init;
 	td_plat.lazy_get = arch_lazy_get;
 	td_plat.lazy_set = arch_lazy_set;
+	td_plat.lazy_next = arch_lazy_next;
 	td_plat.cpuid_sig = sig[0] ? sig : "none";
 	if (strncmp(sig, "KVMKVMKVM", 9) == 0)
 		td_plat.name = "kvm";

@@ -158,4 +158,5 @@ xen_plat_common(const char *name, const char *sig)
 	    arch_mmu_init;
 	td_plat.lazy_get = xen_is_pv ? xen_pv_lazy_get : arch_lazy_get;
 	td_plat.lazy_set = xen_is_pv ? xen_pv_lazy_set : arch_lazy_set;
+	td_plat.lazy_next = xen_is_pv ? xen_pv_lazy_next : arch_lazy_next;
 }

@@ -403,6 +403,30 @@ xen_pv_lazy_get(uintptr_t va)
 	return ent;
 }
 
+/* td_plat.lazy_next: a scan of the (read-only mapped) L1 tables. */
+uintptr_t
+xen_pv_lazy_next(uintptr_t va, uintptr_t end)
+{
+	const uintptr_t span = (uintptr_t)XEN_PAGE_SIZE << 9;
+	uintptr_t lim;
+	uint64_t *e, *p, *pe;
+
+	while (va < end) {
+		lim = (va + span) & ~(span - 1);
+		if (lim > end)
+			lim = end;
+		if ((e = entry_of(va, 1, NULL)) != NULL) {
+			pe = e + ((lim - va) >> XEN_PAGE_SHIFT);
+			for (p = e; p < pe; p++)
+				if (*p != 0)
+					return va + (uintptr_t)(p - e) *
+					    XEN_PAGE_SIZE;
+		}
+		va = lim;
+	}
+	return end;
+}
+
 int
 xen_pv_lazy_set(uintptr_t va, uint64_t ent, int batch)
 {

@@ -67,8 +67,9 @@ void	xen_ram_add(uint64_t start, uint64_t end);
 /* PV page protection (pvmem.c): td_plat.page_protect / protect_init. */
 int	xen_pv_protect(uintptr_t va, size_t len, int prot);
 void	xen_pv_protect_init(void);
-/* demand paging in a PV guest (td_plat.lazy_get/lazy_set) */
+/* demand paging in a PV guest (td_plat.lazy_get/lazy_set/lazy_next) */
 uint64_t xen_pv_lazy_get(uintptr_t va);
+uintptr_t xen_pv_lazy_next(uintptr_t va, uintptr_t end);
 int	xen_pv_lazy_set(uintptr_t va, uint64_t ent, int batch);
 void	xen_ram_reserve(uint64_t start, uint64_t end);
 uint64_t xen_ram_total(void);

@@ -21,7 +21,7 @@ check "hello.img is the image the QEMU tier booted" \
     [ "$(sha256sum "$IMG" | cut -d' ' -f1)" = "$sha0" ]
 
 # the hardening programs booted on Xen too (the rest only under QEMU)
-HARDEN="wtext callheap nullptr recmain recthread mprot smash oom"
+HARDEN="wtext callheap nullptr recmain recthread recpthread mprot smash oom"
 
 split_ok=1
 split_prepare || { split_ok=; fail "split drivers: host tools" "cannot build pattern/xnet"; }

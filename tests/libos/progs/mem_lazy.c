@@ -73,6 +73,30 @@ main(void)
 	check(q == p + 5 * MiB, "map fixed");
 	check(zeros(q, 4096) && q[4096] == 0x11, "fixed page fresh");
 
+	/* PROT_NONE, then all but the first page opened, as musl maps a
+	 * thread's stack: opened pages work and read zero, the guard
+	 * opened later reads zero too, and the address space comes back
+	 * clean for the next mapping */
+	q = mmap(NULL, MiB, PROT_NONE, ANON, -1, 0);
+	check(q != MAP_FAILED && mprotect(q + 4096, MiB - 4096, RW) == 0,
+	    "open all but a guard page");
+	if (q != MAP_FAILED) {
+		q[MiB - 1] = 9;
+		q[4096] = 8;
+		check(q[MiB - 1] == 9 && q[4096] == 8 && zeros(q + 8192, 4096),
+		    "opened pages");
+		check(mprotect(q, 4096, PROT_READ) == 0 && zeros(q, 4096),
+		    "guard opened reads zero");
+		check(mprotect(q + 4096, 8192, PROT_NONE) == 0 &&
+		    mprotect(q + 4096, 8192, RW) == 0 && q[4096] == 8,
+		    "closed and opened again");
+		check(munmap(q, MiB) == 0, "unmap it");
+		q = mmap(NULL, MiB, RW, ANON, -1, 0);
+		check(q != MAP_FAILED && zeros(q, MiB), "next mapping zero");
+		if (q != MAP_FAILED)
+			munmap(q, MiB);
+	}
+
 	/* unmap the middle, then the rest */
 	check(munmap(p + 16 * MiB, 16 * MiB) == 0, "unmap the middle");
 	check(p[off[1]] == 2 && p[off[3]] == 4 && p[off[4]] == 5,
