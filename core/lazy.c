@@ -417,13 +417,15 @@ out:
 }
 
 int
-td_lazy_stack(void *p, size_t len)
+td_lazy_stack(void *p, size_t len, uintptr_t *bottom)
 {
 	uintptr_t a, end = (uintptr_t)p + len;
 	struct lzres *r;
 	td_irqflags_t fl;
 	int prot, rc = 0;
 
+	if (bottom != NULL)
+		*bottom = 0;
 	if (td_plat.stack_watch == NULL || !lazy_ok())
 		return 0;	/* faults on a stack are handled (ring 0 IST) */
 	fl = td_irq_save();
@@ -432,8 +434,9 @@ td_lazy_stack(void *p, size_t len)
 		if ((r = res_of(a)) == NULL)
 			continue;
 		prot = idle_prot(r, td_plat.lazy_get(a));
-		if (prot > 0)
-			rc = back(a, prot);
+		if (prot > 0 && (rc = back(a, prot)) == 0 && bottom != NULL &&
+		    *bottom == 0)
+			*bottom = a;
 	}
 	td_irq_restore(fl);
 	return rc;

@@ -232,6 +232,24 @@ td_thread_set_fsbase(uint64_t base)
 		load_fsbase(base);
 }
 
+void
+td_thread_stack_bottom(uintptr_t bottom)
+{
+	uintptr_t w;
+
+	if (td_plat.stack_watch == NULL || cur == &idle_thread)
+		return;
+	/* a core stack's own watch: the top word of the page under it
+	 * (stack.c) */
+	w = bottom != 0 ? bottom + TD_PAGE_SIZE - 8 : cur->st.base != NULL ?
+	    (uintptr_t)cur->st.base - 8 : 0;
+	cur->st.watch = w;
+	if (w != 0 && w != watch_loaded) {
+		td_plat.stack_watch(w);
+		watch_loaded = w;
+	}
+}
+
 uint64_t
 td_thread_get_fsbase(void)
 {

@@ -27,6 +27,7 @@ struct clone_start {
 	void		*stack;
 	void		*arg;
 	uint64_t	 tls;
+	uintptr_t	 bottom;	/* Xen PV: the stack's lowest page */
 };
 
 /*
@@ -83,6 +84,8 @@ clone_body(void *a)
 	rumpuser_curlwpop(RUMPUSER_LWP_SET, (struct lwp *)cs.td);
 	if (cs.tls != 0)
 		td_thread_set_fsbase(cs.tls);
+	if (cs.bottom != 0)	/* Xen PV: an overflow is reported, not fatal */
+		td_thread_stack_bottom(cs.bottom);
 	lo_clone_enter(cs.fn, cs.arg, cs.stack, &cs.td->ksp);
 }
 
@@ -93,6 +96,7 @@ __tandem_clone(int (*fn)(void *), void *stack, int flags, void *arg,
 	struct lo_thread *td, *self = lo_curthread();
 	struct clone_start *cs;
 	unsigned f = (unsigned)flags & ~0xffu;	/* low byte: exit signal */
+	uintptr_t bottom;
 
 	if (((f & CLONE_THREAD) && !(f & CLONE_SIGHAND)) ||
 	    ((f & CLONE_SIGHAND) && !(f & CLONE_VM)))
@@ -109,7 +113,7 @@ __tandem_clone(int (*fn)(void *), void *stack, int flags, void *arg,
 	    ((f & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) &&
 	    LO_BADPTR(ctid)))
 		return -EFAULT;
-	if (lo_mem_stack(stack) != 0)
+	if (lo_mem_stack(stack, &bottom) != 0)
 		return -ENOMEM;		/* (h-mem) Xen PV: stack backed now */
 	if ((td = lo_zalloc(sizeof(*td))) == NULL)
 		return -EAGAIN;
@@ -130,6 +134,7 @@ __tandem_clone(int (*fn)(void *), void *stack, int flags, void *arg,
 	cs->stack = stack;
 	cs->arg = arg;
 	cs->tls = (f & CLONE_SETTLS) ? (uint64_t)(uintptr_t)tls : 0;
+	cs->bottom = bottom;
 	if (rumpuser_thread_create(clone_body, cs, "app", 0, 0, -1,
 	    &td->cookie) != 0) {
 		lo_free(cs, sizeof(*cs));
@@ -156,6 +161,7 @@ thread_finish(long status)
 
 	td->sigmask = ~0ULL;		/* nothing runs on a dying thread */
 	td->sigpend = 0;
+	td_thread_stack_bottom(0);	/* the app's stack is going away */
 	if (base != NULL)
 		__tandem_syscall(__NR_munmap, (long)base, (long)len, 0, 0, 0,
 		    0);

@@ -252,6 +252,6 @@ void	*lo_vdso(void);
 
 /* ---- memory (mem.c, h-mem): clone's new stack, top sp, is backed now
  * where the platform cannot fault it in (Xen PV).  0 or -ENOMEM. */
-int	lo_mem_stack(void *sp);
+int	lo_mem_stack(void *sp, uintptr_t *bottom);
 
 #endif /* LIBOS_LO_H */

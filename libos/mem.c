@@ -395,16 +395,19 @@ sys_madvise(long addr, long len, long advice)
 
 /* clone: sp is the top of a new thread's stack.  Where a fault on the
  * running stack cannot be served (Xen PV), lazy memory below it is
- * backed now; elsewhere nothing happens.  0 or -ENOMEM. */
+ * backed now and *bottom is its lowest usable page (for the overflow
+ * watch, td_thread_stack_bottom); elsewhere nothing happens and
+ * *bottom is 0.  0 or -ENOMEM. */
 int
-lo_mem_stack(void *sp)
+lo_mem_stack(void *sp, uintptr_t *bottom)
 {
 	struct region *r = region_of((uintptr_t)sp - 1);
 
+	*bottom = 0;
 	if (r == NULL || !r->lazy)
 		return 0;
-	return td_lazy_stack((void *)r->base, (uintptr_t)sp - r->base) == 0 ?
-	    0 : -ENOMEM;
+	return td_lazy_stack((void *)r->base, (uintptr_t)sp - r->base,
+	    bottom) == 0 ? 0 : -ENOMEM;
 }
 
 LO_SYSCALL(brk, sys_brk);

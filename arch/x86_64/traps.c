@@ -177,10 +177,14 @@ fatal_trap(struct trapframe *tf)
 	why[0] = 0;
 	if (tf->vec == 14)
 		pf_reason(tf, read_cr2(tf), why, sizeof(why));
-	else if (tf->vec == 1 && td_stack_guard_owner(tf->rsp) != NULL)
-		/* Xen PV's stack watch (platform.h: stack_watch) */
+	else if (tf->vec == 1 && td_plat.stack_watch != NULL)
+		/* Xen PV's stack watch (platform.h: stack_watch), the only
+		 * use of a debug register: under a core stack, or in the
+		 * lowest page of one a thread made (td_thread_stack_bottom) */
 		td_snprintf(why, sizeof(why), "stack overflow in thread %s",
-		    td_stack_guard_owner(tf->rsp));
+		    td_stack_guard_owner(tf->rsp) != NULL ?
+		    td_stack_guard_owner(tf->rsp) : td_thread_self() != NULL ?
+		    td_thread_name(td_thread_self()) : "?");
 	else if (strcmp(sym, "__stack_chk_fail") == 0)
 		td_snprintf(why, sizeof(why), "stack smashing detected");
 	if (why[0] != 0)

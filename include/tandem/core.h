@@ -79,8 +79,10 @@ void	 td_lazy_discard(void *p, size_t len, int hole);
 /* 1 when [p, p + len) overlaps the lazy window. */
 int	 td_lazy_contains(const void *p, size_t len);
 /* [p, p + len) will be a thread's stack: backed now where the platform
- * needs it (Xen PV), else nothing.  0, or -1 when out of pages. */
-int	 td_lazy_stack(void *p, size_t len);
+ * needs it (Xen PV), else nothing.  *bottom (when bottom is not NULL)
+ * gets the lowest page it backed -- the stack's usable end, above a
+ * PROT_NONE guard -- or 0.  0, or -1 when out of pages. */
+int	 td_lazy_stack(void *p, size_t len, uintptr_t *bottom);
 /* Pages backing lazy memory now (diagnostics, tests). */
 size_t	 td_lazy_backed(void);
 
@@ -154,6 +156,16 @@ int	 td_thread_block(uint64_t deadline);
 /* Makes t runnable if it is blocked or sleeping (IRQ-safe).  Waking a
  * runnable thread sets its wake flag so its next block returns at once. */
 void	 td_thread_wake(struct td_thread *t);
+
+/* The calling thread now runs on a stack it did not get from core (libos's
+ * clone: the C library's mapping) whose usable part starts at bottom.
+ * Where a fault on the running stack cannot be reported (Xen PV: see
+ * td_plat.stack_watch) the top word of that lowest page is watched
+ * while the thread runs, so an overflow panics naming the thread with
+ * 4 KiB left for the report -- the thread has all but 4 KiB of its
+ * stack.  bottom 0: back to the watch of the thread's own core stack.
+ * Elsewhere a no-op (the stack's guard page faults). */
+void	 td_thread_stack_bottom(uintptr_t bottom);
 
 /* The calling thread's FS base (TLS pointer of app code; 0 at creation,
  * when the thread runs with whatever base was loaded).  Set takes effect

@@ -276,6 +276,8 @@ void	lo_unmount_all(void);
  *   td_page_protect                  mmap/mprotect protections (hardening)
  *   td_lazy_alloc/free/discard/stack demand-zero memory for big anonymous
  *                                    mappings, brk and thread stacks
+ *   td_thread_stack_bottom           Xen PV: an app thread's own stack
+ *                                    watched for overflow (clone.c)
  *   td_host                          posix app mode: the host's argv,
  *                                    environment, stdio and files (NULL
  *                                    on machines)

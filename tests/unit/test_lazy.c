@@ -175,11 +175,14 @@ static void
 test_pv_stack(void)
 {
 	char *p = td_lazy_alloc(8 * 4096, 3);
+	uintptr_t bottom = 1;
 
-	CHECK(td_lazy_stack(p, 8 * 4096) == 0 && td_lazy_backed() == 0);
+	CHECK(td_lazy_stack(p, 8 * 4096, &bottom) == 0 &&
+	    td_lazy_backed() == 0 && bottom == 0);
 	td_plat.stack_watch = (void (*)(uintptr_t))abort;	/* "Xen PV" */
 	CHECK(td_page_protect(p, 4096, TD_PROT_NONE) == 0);	/* guard */
-	CHECK(td_lazy_stack(p, 8 * 4096) == 0 && td_lazy_backed() == 7);
+	CHECK(td_lazy_stack(p, 8 * 4096, &bottom) == 0 &&
+	    td_lazy_backed() == 7 && bottom == (uintptr_t)p + 4096);
 	td_plat.stack_watch = NULL;
 	td_lazy_free(p, 8 * 4096);
 	CHECK(td_lazy_backed() == 0);
