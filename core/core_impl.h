@@ -86,6 +86,10 @@ void	 sched_init(void);
 void	 sched_idle(void) TD_NORETURN;
 void	 sched_dump(void);
 
+/* ---- console.c: the TSC's rate (CPU-time clocks) ------------------- */
+void	 clock_tsc_init(void);		/* the clock must be up */
+uint64_t clock_tsc_ns(uint64_t cycles);
+
 /* ---- cmdline.c ------------------------------------------------------ */
 void	 cmdline_init(const char *line);
 

@@ -48,6 +48,8 @@ struct td_thread {
 	td_irqflags_t	 irqflags;	/* state a new thread starts with */
 	char		 name[32];
 	int		 crt_errno;	/* td_thread_errno() */
+	uint64_t	 run_tsc;	/* TSC cycles run, but the current slice */
+	uint64_t	 cpu_ns;	/* last td_thread_cpu_ns() */
 };
 
 static struct td_thread	 idle_thread;
@@ -57,6 +59,7 @@ static struct td_thread	*sq_head;		/* sorted by deadline */
 static struct td_thread	*all_head;
 static struct td_thread	*reap_list;
 static int		 nthreads;
+static uint64_t		 slice_tsc;	/* TSC when cur was switched to */
 
 /* ---- queues (callers mask interrupts) ------------------------------ */
 
@@ -243,6 +246,7 @@ static void
 schedule(void)
 {
 	struct td_thread *prev = cur, *next;
+	uint64_t now;
 
 	expire_sleepers();
 	next = rq_pop();
@@ -264,6 +268,9 @@ schedule(void)
 		td_plat.stack_watch(next->st.watch);
 		watch_loaded = next->st.watch;
 	}
+	now = rdtsc();			/* CPU time: the slice that ends */
+	prev->run_tsc += now - slice_tsc;
+	slice_tsc = now;
 	arch_switch(&prev->ctx, &next->ctx);
 	reap();
 }
@@ -295,6 +302,8 @@ sched_init(void)
 	rq_head = rq_tail = sq_head = reap_list = NULL;
 	all_head = &idle_thread;
 	nthreads = 0;
+	clock_tsc_init();
+	slice_tsc = rdtsc();
 	td_irq_restore(fl);
 }
 
@@ -412,6 +421,22 @@ int
 td_thread_count(void)
 {
 	return nthreads;
+}
+
+/* No masking: interrupt handlers never switch, so cur and slice_tsc
+ * stay as read. */
+uint64_t
+td_thread_cpu_ns(struct td_thread *t)
+{
+	uint64_t c = t->run_tsc, ns;
+
+	if (t == cur)
+		c += rdtsc() - slice_tsc;
+	ns = clock_tsc_ns(c);
+	if (ns < t->cpu_ns)	/* the TSC's rate was measured again */
+		return t->cpu_ns;
+	t->cpu_ns = ns;
+	return ns;
 }
 
 /* ---- yielding, sleeping, blocking ----------------------------------- */

@@ -166,7 +166,7 @@ deadline_of(const struct __kernel_timespec *ts, int absolute, int realtime,
  * The wait blocks in core itself rather than through lo_wait(): the
  * waiter already is the queue entry a wake finds, and its thread is
  * woken directly (about a third of a futex round trip went to the
- * generic queue).  The blocked time is accounted as lo_twait does.
+ * generic queue).
  */
 static long __attribute__((noinline))
 futex_wait(int *uaddr, int val, const struct __kernel_timespec *ts,
@@ -174,7 +174,7 @@ futex_wait(int *uaddr, int val, const struct __kernel_timespec *ts,
 {
 	struct lo_thread *td;
 	struct fwaiter w;
-	uint64_t dl, t0;
+	uint64_t dl;
 	int rv;
 
 	if (bitset == 0)
@@ -193,9 +193,7 @@ futex_wait(int *uaddr, int val, const struct __kernel_timespec *ts,
 	w.kick.arg = &w;
 	fw_insert(&w);
 	td->waiting = &w.kick;
-	t0 = lo_now();
 	rv = lo_block(td, &w.woken, dl);
-	td->blocked_ns += lo_now() - t0;
 	td->waiting = NULL;
 	if (w.woken)
 		return 0;	/* a wake that raced a timeout or signal wins */

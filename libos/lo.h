@@ -88,8 +88,7 @@ struct lo_thread {
 	/* threads, time, signals (h-thr: clone.c, time.c, signal.c) */
 	int		 app;		/* main or made by clone (not a kthread) */
 	uint64_t	 ksp;		/* clone: the core stack to exit on */
-	uint64_t	 start_ns;	/* lo_now() at creation */
-	uint64_t	 blocked_ns;	/* time spent in lo_twait() */
+	struct td_thread *core;		/* core's thread running it (CPU time) */
 	uintptr_t	 alt_sp;	/* sigaltstack */
 	size_t		 alt_size;
 	int		 alt_flags;	/* SS_DISABLE, SS_AUTODISARM */
@@ -205,9 +204,7 @@ extern struct lo_thread *lo_threads;	/* all of them */
 int	lo_thread_newtid(void);
 
 /* ---- threads, time, signals (h-thr) ----------------------------------
- * lo_twait: lo_wait that also accounts blocked time for the CPU clocks. */
-int	lo_twait(struct lo_waitq *, uint64_t deadline);
-/* The loop of every wait (wait.c): blocks td in core until *woken (0),
+ * The loop of every wait (wait.c): blocks td in core until *woken (0),
  * an unmasked pending signal (-EINTR) or deadline (-ETIMEDOUT). */
 int	lo_block(struct lo_thread *td, const int *woken, uint64_t deadline);
 /* Wakes up to n futex waiters on uaddr (bitset: FUTEX_BITSET_MATCH_ANY
