@@ -139,9 +139,10 @@ expire_sleepers(void)
 
 /* ---- switching ------------------------------------------------------ */
 
-/* Every switch checks the outgoing stack: one branch over the OR of
- * the words' differences, not one per word (a pipe or futex round trip
- * switches twice). */
+/* Every switch checks the outgoing stack's canary words where no guard
+ * page lies below it (posix, or when no page table could be had): a
+ * guard page already faults at the first word written past the end.
+ * One branch over the OR of the words' differences, not one per word. */
 static void
 canary_check(struct td_thread *t)
 {
@@ -149,7 +150,7 @@ canary_check(struct td_thread *t)
 	uint64_t d = 0;
 	int i;
 
-	if (b == NULL)
+	if (b == NULL || t->st.guard != 0)	/* idle, or guarded */
 		return;
 #pragma GCC unroll 8
 	for (i = 0; i < CANARY_WORDS; i++)
