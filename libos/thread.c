@@ -25,18 +25,24 @@ lo_thread_init(void)
 	rumpuser_curlwpop(RUMPUSER_LWP_SET, (struct lwp *)&main_thread);
 }
 
-/* Threads libos did not start (drivers', the net stack's) get an entry
- * the first time they need one. */
 struct lo_thread *
 lo_curthread(void)
 {
-	struct lo_thread *td = (struct lo_thread *)rumpuser_curlwp();
 
-	if (td != NULL)
-		return td;
+	return lo_curthread_hot();
+}
+
+/* Threads libos did not start (drivers', the net stack's) get an entry
+ * the first time they need one. */
+struct lo_thread *
+lo_curthread_new(void)
+{
+	struct lo_thread *td;
+
 	if ((td = lo_zalloc(sizeof(*td))) == NULL)
 		lo_panic("no memory for a thread");
 	td->tid = next_tid++;
+	td->core = td_thread_self();
 	memcpy(td->name, "kthread", 8);
 	td->next = lo_threads;
 	lo_threads = td;
