@@ -34,19 +34,19 @@ td_wall_ns(void)
  * ns) it is kept.  Until then each conversion measures it again.
  */
 static uint64_t	ref_tsc, ref_ns;
-static uint64_t	tsc_mult;	/* ns per cycle, 32.32 fixed point; 0: none */
+static uint64_t	tsc_mult;	/* ns per cycle, 32.32 fixed point */
 static int	tsc_kept;
 
-void
+TD_COLD void
 clock_tsc_init(void)
 {
 	ref_tsc = rdtsc();
 	ref_ns = td_now();
-	tsc_mult = 0;
+	tsc_mult = 1ULL << 32;		/* until time has passed: 1 GHz */
 	tsc_kept = 0;
 }
 
-static void
+TD_COLD static void
 tsc_measure(void)
 {
 	uint64_t dt = rdtsc() - ref_tsc, dn = td_now() - ref_ns;
@@ -61,12 +61,10 @@ tsc_measure(void)
 		tsc_mult = (dn << 32) / dt;
 }
 
-uint64_t
+TD_COLD uint64_t
 clock_tsc_ns(uint64_t cycles)
 {
 	if (!tsc_kept)
 		tsc_measure();
-	if (tsc_mult == 0)		/* no time has passed yet: 1 GHz */
-		return cycles;
 	return (uint64_t)(((unsigned __int128)cycles * tsc_mult) >> 32);
 }

@@ -426,7 +426,7 @@ td_thread_count(void)
 
 /* No masking: interrupt handlers never switch, so cur and slice_tsc
  * stay as read. */
-uint64_t
+TD_COLD uint64_t
 td_thread_cpu_ns(struct td_thread *t)
 {
 	uint64_t c = t->run_tsc, ns;
@@ -473,14 +473,14 @@ td_thread_block(uint64_t deadline)
 
 	if (t == &idle_thread)
 		td_panic("the idle thread cannot block");
-	fl = td_irq_save();
+	fl = irq_save();
 	if (t->wake_pending) {
 		t->wake_pending = 0;
-		td_irq_restore(fl);
+		irq_restore(fl);
 		return 0;
 	}
 	if (deadline != UINT64_MAX && deadline <= td_now()) {
-		td_irq_restore(fl);
+		irq_restore(fl);
 		return 1;
 	}
 	t->state = TS_BLOCKED;
@@ -490,7 +490,7 @@ td_thread_block(uint64_t deadline)
 		sq_insert(t);
 	schedule();
 	r = t->woken ? 0 : 1;
-	td_irq_restore(fl);
+	irq_restore(fl);
 	return r;
 }
 
@@ -518,7 +518,7 @@ td_sleep_ns(uint64_t ns)
 void
 td_thread_wake(struct td_thread *t)
 {
-	td_irqflags_t fl = td_irq_save();
+	td_irqflags_t fl = irq_save();
 
 	switch (t->state) {
 	case TS_BLOCKED:
@@ -534,7 +534,7 @@ td_thread_wake(struct td_thread *t)
 	default:
 		break;
 	}
-	td_irq_restore(fl);
+	irq_restore(fl);
 }
 
 /* ---- idle ----------------------------------------------------------- */
