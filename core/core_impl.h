@@ -103,15 +103,15 @@ irq_save(void)
 static inline void
 irq_restore(td_irqflags_t f)
 {
-	if (!(f & 0x200))
-		return;
 #ifndef TD_IRQ_CALLS
+	if (!(f & 0x200))		/* td_irq_restore would do nothing */
+		return;
 	if (__builtin_expect(arch_irq_mode == ARCH_IRQ_CLI, 1)) {
 		__asm__ volatile("sti" ::: "memory");
 		return;
 	}
 #endif
-	td_irq_restore(f);
+	td_irq_restore(f);	/* the fake's state is no 0x200 (unit tests) */
 }
 void	 sched_init(void);
 void	 sched_idle(void) TD_NORETURN;

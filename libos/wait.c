@@ -98,7 +98,7 @@ lo_wait(struct lo_waitq *wq, uint64_t deadline)
 	struct twait t;
 	int rv;
 
-	t.thread = td_thread_self();
+	t.thread = td->core;
 	t.woken = 0;
 	t.w.fn = twake;
 	t.w.arg = td;
