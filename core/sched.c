@@ -48,6 +48,8 @@ struct td_thread {
 	td_irqflags_t	 irqflags;	/* state a new thread starts with */
 	char		 name[32];
 	int		 crt_errno;	/* td_thread_errno() */
+	uint64_t	 run_tsc;	/* TSC cycles run, but the current slice */
+	uint64_t	 cpu_ns;	/* last td_thread_cpu_ns() */
 };
 
 static struct td_thread	 idle_thread;
@@ -57,6 +59,7 @@ static struct td_thread	*sq_head;		/* sorted by deadline */
 static struct td_thread	*all_head;
 static struct td_thread	*reap_list;
 static int		 nthreads;
+static uint64_t		 slice_tsc;	/* TSC when cur was switched to */
 
 /* ---- queues (callers mask interrupts) ------------------------------ */
 
@@ -136,9 +139,10 @@ expire_sleepers(void)
 
 /* ---- switching ------------------------------------------------------ */
 
-/* Every switch checks the outgoing stack: one branch over the OR of
- * the words' differences, not one per word (a pipe or futex round trip
- * switches twice). */
+/* Every switch checks the outgoing stack's canary words where no guard
+ * page lies below it (posix, or when no page table could be had): a
+ * guard page already faults at the first word written past the end.
+ * One branch over the OR of the words' differences, not one per word. */
 static void
 canary_check(struct td_thread *t)
 {
@@ -146,7 +150,7 @@ canary_check(struct td_thread *t)
 	uint64_t d = 0;
 	int i;
 
-	if (b == NULL)
+	if (b == NULL || t->st.guard != 0)	/* idle, or guarded */
 		return;
 #pragma GCC unroll 8
 	for (i = 0; i < CANARY_WORDS; i++)
@@ -261,6 +265,7 @@ static void
 schedule(void)
 {
 	struct td_thread *prev = cur, *next;
+	uint64_t now;
 
 	expire_sleepers();
 	next = rq_pop();
@@ -282,6 +287,9 @@ schedule(void)
 		td_plat.stack_watch(next->st.watch);
 		watch_loaded = next->st.watch;
 	}
+	now = rdtsc();			/* CPU time: the slice that ends */
+	prev->run_tsc += now - slice_tsc;
+	slice_tsc = now;
 	arch_switch(&prev->ctx, &next->ctx);
 	reap();
 }
@@ -313,6 +321,8 @@ sched_init(void)
 	rq_head = rq_tail = sq_head = reap_list = NULL;
 	all_head = &idle_thread;
 	nthreads = 0;
+	clock_tsc_init();
+	slice_tsc = rdtsc();
 	td_irq_restore(fl);
 }
 
@@ -435,6 +445,22 @@ td_thread_count(void)
 	return nthreads;
 }
 
+/* No masking: interrupt handlers never switch, so cur and slice_tsc
+ * stay as read. */
+TD_COLD uint64_t
+td_thread_cpu_ns(struct td_thread *t)
+{
+	uint64_t c = t->run_tsc, ns;
+
+	if (t == cur)
+		c += rdtsc() - slice_tsc;
+	ns = clock_tsc_ns(c);
+	if (ns < t->cpu_ns)	/* the TSC's rate was measured again */
+		return t->cpu_ns;
+	t->cpu_ns = ns;
+	return ns;
+}
+
 /* ---- yielding, sleeping, blocking ----------------------------------- */
 
 void
@@ -468,14 +494,14 @@ td_thread_block(uint64_t deadline)
 
 	if (t == &idle_thread)
 		td_panic("the idle thread cannot block");
-	fl = td_irq_save();
+	fl = irq_save();
 	if (t->wake_pending) {
 		t->wake_pending = 0;
-		td_irq_restore(fl);
+		irq_restore(fl);
 		return 0;
 	}
 	if (deadline != UINT64_MAX && deadline <= td_now()) {
-		td_irq_restore(fl);
+		irq_restore(fl);
 		return 1;
 	}
 	t->state = TS_BLOCKED;
@@ -485,7 +511,7 @@ td_thread_block(uint64_t deadline)
 		sq_insert(t);
 	schedule();
 	r = t->woken ? 0 : 1;
-	td_irq_restore(fl);
+	irq_restore(fl);
 	return r;
 }
 
@@ -513,7 +539,7 @@ td_sleep_ns(uint64_t ns)
 void
 td_thread_wake(struct td_thread *t)
 {
-	td_irqflags_t fl = td_irq_save();
+	td_irqflags_t fl = irq_save();
 
 	switch (t->state) {
 	case TS_BLOCKED:
@@ -529,7 +555,7 @@ td_thread_wake(struct td_thread *t)
 	default:
 		break;
 	}
-	td_irq_restore(fl);
+	irq_restore(fl);
 }
 
 /* ---- idle ----------------------------------------------------------- */

@@ -82,6 +82,7 @@ clone_body(void *a)
 
 	lo_free(a, sizeof(cs));
 	rumpuser_curlwpop(RUMPUSER_LWP_SET, (struct lwp *)cs.td);
+	cs.td->core = td_thread_self();
 	if (cs.tls != 0)
 		td_thread_set_fsbase(cs.tls);
 	if (cs.bottom != 0)	/* Xen PV: an overflow is reported, not fatal */
@@ -124,7 +125,6 @@ __tandem_clone(int (*fn)(void *), void *stack, int flags, void *arg,
 	td->tid = lo_thread_newtid();
 	td->app = 1;
 	td->sigmask = self->sigmask;	/* inherited, as on Linux */
-	td->start_ns = lo_now();
 	td->alt_flags = 2;		/* SS_DISABLE: not inherited */
 	memcpy(td->name, self->name, sizeof(td->name));
 	if (f & CLONE_CHILD_CLEARTID)

@@ -14,12 +14,17 @@
 #include <linux/futex.h>
 #include <linux/time_types.h>
 
-#define NBUCKET		64
+#define NBUCKET_LOG2	6
+#define NBUCKET		(1 << NBUCKET_LOG2)
+
+struct fbucket {
+	struct fwaiter	*head, *tail;
+};
 
 struct fwaiter {
 	struct fwaiter	*next, *prev;
 	int		*uaddr;
-	struct fwaiter	**b;		/* its bucket */
+	struct fbucket	*b;		/* its bucket */
 	uint32_t	 bitset;
 	int		 woken;		/* by a futex wake: off the bucket */
 	int		 poked;		/* its thread was made runnable */
@@ -27,50 +32,50 @@ struct fwaiter {
 	struct lo_waiter kick;		/* td->waiting: a signal's wake */
 };
 
-static struct fwaiter *buckets[NBUCKET];
+static struct fbucket buckets[NBUCKET];
 
-static struct fwaiter **
+/* Fibonacci hashing: the top bits of a multiple by 2^64 / phi mix
+ * every bit of the address, in three instructions. */
+LO_INLINE struct fbucket *
 bucket(int *uaddr)
 {
-	uintptr_t a = (uintptr_t)uaddr;
 
-	return &buckets[((a >> 2) ^ (a >> 9) ^ (a >> 17)) % NBUCKET];
+	return &buckets[((uint64_t)(uintptr_t)uaddr *
+	    0x9e3779b97f4a7c15ULL) >> (64 - NBUCKET_LOG2)];
 }
 
-static void
+/* At the tail: wakes go in arrival order. */
+LO_INLINE void
 fw_insert(struct fwaiter *w)
 {
-	struct fwaiter **b = bucket(w->uaddr), *p;
+	struct fbucket *b = bucket(w->uaddr);
 
-	/* at the tail: wakes go in arrival order */
 	w->b = b;
 	w->next = NULL;
-	if (*b == NULL) {
-		w->prev = NULL;
-		*b = w;
-		return;
-	}
-	for (p = *b; p->next != NULL; p = p->next)
-		;
-	p->next = w;
-	w->prev = p;
+	w->prev = b->tail;
+	if (b->tail != NULL)
+		b->tail->next = w;
+	else
+		b->head = w;
+	b->tail = w;
 }
 
-static void
+LO_INLINE void
 fw_remove(struct fwaiter *w)
 {
 	if (w->prev != NULL)
 		w->prev->next = w->next;
 	else
-		*w->b = w->next;
+		w->b->head = w->next;
 	if (w->next != NULL)
 		w->next->prev = w->prev;
-	w->next = w->prev = NULL;
+	else
+		w->b->tail = w->prev;
 }
 
 /* Makes the waiter's thread runnable, once per wait (a second wake of
  * the same wait would leave a stale wake flag on its thread). */
-static void
+LO_INLINE void
 fw_poke(struct fwaiter *w)
 {
 
@@ -85,16 +90,19 @@ static void
 fw_kick(struct lo_waiter *k, int events)
 {
 
-	fw_poke((struct fwaiter *)k->arg);
+	fw_poke((struct fwaiter *)((char *)k - offsetof(struct fwaiter,
+	    kick)));
 }
 
-int
-lo_futex_wake(int *uaddr, int n, uint32_t bitset)
+/* As lo_futex_wake, returning the long a system call does: the
+ * common FUTEX_WAKE is then a tail call from sys_futex. */
+static long
+futex_wake(int *uaddr, int n, uint32_t bitset)
 {
 	struct fwaiter *w, *next;
 	int k = 0;
 
-	for (w = *bucket(uaddr); w != NULL && k < n; w = next) {
+	for (w = bucket(uaddr)->head; w != NULL && k < n; w = next) {
 		next = w->next;
 		if (w->uaddr != uaddr || !(w->bitset & bitset))
 			continue;
@@ -106,6 +114,13 @@ lo_futex_wake(int *uaddr, int n, uint32_t bitset)
 	return k;
 }
 
+int
+lo_futex_wake(int *uaddr, int n, uint32_t bitset)
+{
+
+	return (int)futex_wake(uaddr, n, bitset);
+}
+
 /* Moves up to n waiters of uaddr to uaddr2; returns how many. */
 static int
 requeue(int *uaddr, int *uaddr2, int n)
@@ -113,7 +128,7 @@ requeue(int *uaddr, int *uaddr2, int n)
 	struct fwaiter *w, *next;
 	int k = 0;
 
-	for (w = *bucket(uaddr); w != NULL && k < n; w = next) {
+	for (w = bucket(uaddr)->head; w != NULL && k < n; w = next) {
 		next = w->next;
 		if (w->uaddr != uaddr)
 			continue;
@@ -126,7 +141,7 @@ requeue(int *uaddr, int *uaddr2, int n)
 }
 
 /* A timespec to an absolute monotonic deadline. */
-static int
+static int __attribute__((noinline))
 deadline_of(const struct __kernel_timespec *ts, int absolute, int realtime,
     uint64_t *dl)
 {
@@ -134,10 +149,6 @@ deadline_of(const struct __kernel_timespec *ts, int absolute, int realtime,
 	int64_t sec;
 	long nsec;
 
-	if (ts == NULL) {		/* no clock read for the usual wait */
-		*dl = UINT64_MAX;
-		return 0;
-	}
 	now = lo_now();
 	if (LO_BADPTR(ts))
 		return -EFAULT;
@@ -166,7 +177,7 @@ deadline_of(const struct __kernel_timespec *ts, int absolute, int realtime,
  * The wait blocks in core itself rather than through lo_wait(): the
  * waiter already is the queue entry a wake finds, and its thread is
  * woken directly (about a third of a futex round trip went to the
- * generic queue).  The blocked time is accounted as lo_twait does.
+ * generic queue).
  */
 static long __attribute__((noinline))
 futex_wait(int *uaddr, int val, const struct __kernel_timespec *ts,
@@ -174,28 +185,26 @@ futex_wait(int *uaddr, int val, const struct __kernel_timespec *ts,
 {
 	struct lo_thread *td;
 	struct fwaiter w;
-	uint64_t dl, t0;
+	uint64_t dl = UINT64_MAX;	/* no clock read for the usual wait */
 	int rv;
 
 	if (bitset == 0)
 		return -EINVAL;
-	if ((rv = deadline_of(ts, absolute, realtime, &dl)) != 0)
+	if (ts != NULL &&
+	    (rv = deadline_of(ts, absolute, realtime, &dl)) != 0)
 		return rv;
 	if (*(volatile int *)uaddr != val)
 		return -EAGAIN;
-	td = lo_curthread();
+	td = lo_curthread_hot();
 	w.uaddr = uaddr;
 	w.bitset = bitset;
 	w.woken = 0;
 	w.poked = 0;
-	w.thread = td_thread_self();
+	w.thread = td->core;
 	w.kick.fn = fw_kick;
-	w.kick.arg = &w;
 	fw_insert(&w);
 	td->waiting = &w.kick;
-	t0 = lo_now();
 	rv = lo_block(td, &w.woken, dl);
-	td->blocked_ns += lo_now() - t0;
 	td->waiting = NULL;
 	if (w.woken)
 		return 0;	/* a wake that raced a timeout or signal wins */
@@ -303,7 +312,7 @@ sys_futex(long a, long op, long val, long ts, long a2, long val3)
 	if (__builtin_expect(!LO_BADPTR(uaddr) && ((uintptr_t)uaddr & 3) == 0,
 	    1)) {
 		if ((op & ~(long)FUTEX_PRIVATE_FLAG) == FUTEX_WAKE)
-			return lo_futex_wake(uaddr, (int)val,
+			return futex_wake(uaddr, (int)val,
 			    FUTEX_BITSET_MATCH_ANY);
 		if ((op & ~(long)FUTEX_PRIVATE_FLAG) == FUTEX_WAIT)
 			return futex_wait(uaddr, (int)val, (const void *)ts, 0,

@@ -24,11 +24,15 @@
 #include <asm/poll.h>
 
 #include <rump/rumpuser.h>
+#include <tandem/core.h>
 #include <tandem/libos.h>
 
 /* Calls off the hot paths (setup, reports, rare cases) in files built
  * for speed: built for size, so a musl hello keeps its 200 KiB budget. */
 #define LO_COLD		__attribute__((cold))
+/* A small step of a hot path, inlined even in files built for size
+ * (-Os inlines little: see the Makefile's LOHOT). */
+#define LO_INLINE	static inline __attribute__((always_inline))
 
 #ifndef O_ASYNC
 #define O_ASYNC		FASYNC		/* the uapi header's name for it */
@@ -88,8 +92,7 @@ struct lo_thread {
 	/* threads, time, signals (h-thr: clone.c, time.c, signal.c) */
 	int		 app;		/* main or made by clone (not a kthread) */
 	uint64_t	 ksp;		/* clone: the core stack to exit on */
-	uint64_t	 start_ns;	/* lo_now() at creation */
-	uint64_t	 blocked_ns;	/* time spent in lo_twait() */
+	struct td_thread *core;		/* core's thread running it */
 	uintptr_t	 alt_sp;	/* sigaltstack */
 	size_t		 alt_size;
 	int		 alt_flags;	/* SS_DISABLE, SS_AUTODISARM */
@@ -102,7 +105,22 @@ struct lo_thread {
 	uint64_t	 sigval[64];	/* si_value of each (sigqueue) */
 };
 
+/* The calling thread's entry; threads libos did not start get theirs at
+ * the first call.  rumpuser's curlwp word is core's per-thread word
+ * (hypercall/thread.c): lo_curthread_hot reads it inline, without the
+ * two calls of rumpuser_curlwp(), for the paths every pipe, socket or
+ * futex wait takes; elsewhere the call is smaller. */
 struct lo_thread *lo_curthread(void);
+struct lo_thread *lo_curthread_new(void);
+
+LO_INLINE struct lo_thread *
+lo_curthread_hot(void)
+{
+	struct lo_thread *td = td_thread_getspecific();
+
+	return __builtin_expect(td != NULL, 1) ? td : lo_curthread_new();
+}
+
 void	lo_wait_kick(struct lo_thread *);	/* a signal for it */
 
 /* ---- helpers every file uses ----------------------------------------
@@ -205,11 +223,26 @@ extern struct lo_thread *lo_threads;	/* all of them */
 int	lo_thread_newtid(void);
 
 /* ---- threads, time, signals (h-thr) ----------------------------------
- * lo_twait: lo_wait that also accounts blocked time for the CPU clocks. */
-int	lo_twait(struct lo_waitq *, uint64_t deadline);
-/* The loop of every wait (wait.c): blocks td in core until *woken (0),
- * an unmasked pending signal (-EINTR) or deadline (-ETIMEDOUT). */
-int	lo_block(struct lo_thread *td, const int *woken, uint64_t deadline);
+ * The loop of every wait (lo_wait's and futex.c's): blocks td, the
+ * calling thread, in core until *woken is set by its waker (0), a signal
+ * it does not mask is pending (-EINTR) or deadline passes (-ETIMEDOUT);
+ * td->waiting is the caller's business.  Inline: it is the middle of
+ * every pipe, socket and futex wait.  A stale wake flag left on the
+ * thread only makes one td_thread_block return early: the loop checks
+ * again. */
+LO_INLINE int
+lo_block(struct lo_thread *td, const int *woken, uint64_t deadline)
+{
+
+	while (!*(const volatile int *)woken) {
+		if (td->sigpend & ~td->sigmask)
+			return -EINTR;
+		if (td_thread_block(deadline) != 0 && !*woken &&
+		    td_now() >= deadline)
+			return -ETIMEDOUT;
+	}
+	return 0;
+}
 /* Wakes up to n futex waiters on uaddr (bitset: FUTEX_BITSET_MATCH_ANY
  * for all); returns how many. */
 int	lo_futex_wake(int *uaddr, int n, uint32_t bitset);

@@ -72,7 +72,7 @@ wait_signal(void)
 	struct lo_waitq wq;
 
 	lo_waitq_init(&wq);
-	while (lo_twait(&wq, UINT64_MAX) != -EINTR)
+	while (lo_wait(&wq, UINT64_MAX) != -EINTR)
 		;
 	return -EINTR;
 }
@@ -149,7 +149,7 @@ sys_rt_sigtimedwait(long setp, long info, long tsp, long size)
 			break;
 		if (td->sigpend & ~td->sigmask)
 			return -EINTR;
-		rv = lo_twait(&wq, dl);
+		rv = lo_wait(&wq, dl);
 		if (rv == -ETIMEDOUT)
 			return -EAGAIN;
 	}

@@ -19,24 +19,30 @@ lo_thread_init(void)
 	main_thread.tid = 1;
 	main_thread.app = 1;
 	main_thread.alt_flags = 2;	/* SS_DISABLE */
-	main_thread.start_ns = lo_now();
+	main_thread.core = td_thread_self();
 	napp = 1;
 	memcpy(main_thread.name, "main", 5);
 	rumpuser_curlwpop(RUMPUSER_LWP_SET, (struct lwp *)&main_thread);
 }
 
-/* Threads libos did not start (drivers', the net stack's) get an entry
- * the first time they need one. */
 struct lo_thread *
 lo_curthread(void)
 {
-	struct lo_thread *td = (struct lo_thread *)rumpuser_curlwp();
 
-	if (td != NULL)
-		return td;
+	return lo_curthread_hot();
+}
+
+/* Threads libos did not start (drivers', the net stack's) get an entry
+ * the first time they need one. */
+struct lo_thread *
+lo_curthread_new(void)
+{
+	struct lo_thread *td;
+
 	if ((td = lo_zalloc(sizeof(*td))) == NULL)
 		lo_panic("no memory for a thread");
 	td->tid = next_tid++;
+	td->core = td_thread_self();
 	memcpy(td->name, "kthread", 8);
 	td->next = lo_threads;
 	lo_threads = td;
@@ -87,38 +93,34 @@ lo_thread_unlink(struct lo_thread *td)
 	return napp;
 }
 
-/*
- * CPU time, approximated: a thread's time since it started minus the
- * time it spent blocked in libos's waits (lo_twait: futexes, sleeps,
- * signal waits).  Time spent runnable while another thread ran counts
- * too: there is no per-switch accounting below libos.
- */
+/* CPU time: the time core's thread has run (it reads the TSC at each
+ * switch), so waits of every kind count as none.  A clone child that
+ * has not run yet has used none. */
 uint64_t
 lo_thread_cpu_ns(struct lo_thread *td)
 {
-	uint64_t t = lo_now() - td->start_ns;
 
-	return t > td->blocked_ns ? t - td->blocked_ns : 0;
+	return td->core != NULL ? td_thread_cpu_ns(td->core) : 0;
 }
 
+/* The sum over the app threads, the ones gone included; never more
+ * than the time since boot (one CPU: only the TSC's rate estimate could
+ * make it so) and never less than it was. */
 uint64_t
 lo_process_cpu_ns(void)
 {
+	static uint64_t last;
 	struct lo_thread *td;
-	uint64_t t = dead_cpu_ns, now = lo_now(), first = now;
+	uint64_t t = dead_cpu_ns, now;
 
-	/* the sum over threads, but never more than the wall time since
-	 * the first of them started (one CPU) */
 	for (td = lo_threads; td != NULL; td = td->next)
-		if (td->app) {
+		if (td->app)
 			t += lo_thread_cpu_ns(td);
-			if (td->start_ns < first)
-				first = td->start_ns;
-		}
-	if (main_thread.start_ns < first)
-		first = main_thread.start_ns;
-	if (t > now - first)
-		t = now - first;
+	if (t > (now = lo_now()))
+		t = now;
+	if (t < last)
+		t = last;
+	last = t;
 	return t;
 }
 

@@ -5,8 +5,7 @@
  * and the wall clock (RELWALL).  MONOTONIC, _RAW, _COARSE and BOOTTIME
  * are all the monotonic clock (nothing is suspended, nothing slews);
  * REALTIME(_COARSE) and TAI are the wall clock.  The CPU-time clocks are
- * approximations (thread.c: run time minus time blocked in libos waits).
- * Sleeps block in lo_twait(), so the CPU goes to other threads or to the
+ * core's per-thread run time (thread.c).  Sleeps block in lo_wait(), so the CPU goes to other threads or to the
  * idle halt, and a signal ends them early with -EINTR.
  */
 #include "lo.h"
@@ -16,18 +15,6 @@
 #include <linux/resource.h>
 
 #define NS		1000000000ULL
-
-int
-lo_twait(struct lo_waitq *wq, uint64_t deadline)
-{
-	struct lo_thread *td = lo_curthread();
-	uint64_t t0 = lo_now();
-	int rv;
-
-	rv = lo_wait(wq, deadline);
-	td->blocked_ns += lo_now() - t0;
-	return rv;
-}
 
 /* core's wall clock, as lo_now() reads core's monotonic one */
 static uint64_t
@@ -132,7 +119,7 @@ sleep_until(uint64_t dl, struct __kernel_timespec *rem)
 
 	lo_waitq_init(&wq);
 	do
-		rv = lo_twait(&wq, dl);
+		rv = lo_wait(&wq, dl);
 	while (rv == 0);		/* nobody wakes wq: spurious */
 	if (rv == -ETIMEDOUT)
 		return 0;

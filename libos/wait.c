@@ -82,24 +82,6 @@ lo_now(void)
 	return td_now();
 }
 
-/* The calling thread td blocks until *woken is set by its waker (0), a
- * signal it does not mask is pending (-EINTR) or deadline passes
- * (-ETIMEDOUT); td->waiting is the caller's business.  lo_wait's and
- * futex.c's waits both end here. */
-int
-lo_block(struct lo_thread *td, const int *woken, uint64_t deadline)
-{
-
-	while (!*(const volatile int *)woken) {
-		if (td->sigpend & ~td->sigmask)
-			return -EINTR;
-		if (td_thread_block(deadline) != 0 && !*woken &&
-		    lo_now() >= deadline)
-			return -ETIMEDOUT;
-	}
-	return 0;
-}
-
 /*
  * Blocks in core directly (td_thread_block/td_thread_wake, listed in
  * libos.h): this is exactly a rumpuser_cv_wait on a giant mutex nobody
@@ -112,11 +94,11 @@ lo_block(struct lo_thread *td, const int *woken, uint64_t deadline)
 int
 lo_wait(struct lo_waitq *wq, uint64_t deadline)
 {
-	struct lo_thread *td = lo_curthread();
+	struct lo_thread *td = lo_curthread_hot();
 	struct twait t;
 	int rv;
 
-	t.thread = td_thread_self();
+	t.thread = td->core;
 	t.woken = 0;
 	t.w.fn = twake;
 	t.w.arg = td;

@@ -178,6 +178,12 @@ uint64_t td_thread_get_fsbase(void);
  * guard page holds addr, or NULL: for the page-fault report. */
 const char *td_stack_guard_owner(uintptr_t addr);
 
+/* CPU time of t in ns: how long it has run, the caller's current slice
+ * included (each switch reads the TSC; time in interrupt handlers goes
+ * to the thread they interrupted).  Never decreases for a thread; t must
+ * not have been freed. */
+uint64_t td_thread_cpu_ns(struct td_thread *t);
+
 /* Number of live threads (diagnostics). */
 int	 td_thread_count(void);
 
