@@ -82,8 +82,9 @@ $(BUILD)/a/%.c.o: %.c | deps-ok
 # Cold kernel code (boot, probing, xenstore/xenbus, diagnostics) is built
 # for size: every image carries all of it, and a musl hello must stay
 # within 200 KiB.  Data paths (scheduler, heap, rings, drivers' I/O) stay
-# at -O2; hypercall/bio (rumpuser_bio's fd table and bounce copies, by
-# memcpy) does not gain from it next to the device's own path.
+# at -O2; hypercall/bio and blkdev (rumpuser_bio's fd table, bounce
+# copies by memcpy, the block registry's checks and queues) do not gain
+# from it next to the device's own path.
 KCOLD	:= platform/xen/xenstore platform/xen/xenbus platform/xen/xs_proto \
 	   platform/xen/pv platform/xen/pvh platform/xen/common \
 	   platform/xen/lifecycle platform/xen/pvmem platform/xen/console \
@@ -94,7 +95,7 @@ KCOLD	:= platform/xen/xenstore platform/xen/xenbus platform/xen/xs_proto \
 	   core/panic core/main \
 	   arch/x86_64/traps arch/x86_64/symbols arch/x86_64/boot \
 	   core/lazy arch/x86_64/mmu core/stack core/page \
-	   hypercall/init hypercall/random hypercall/bio
+	   hypercall/init hypercall/random hypercall/bio hypercall/blkdev
 $(patsubst %,$(BUILD)/k/%.c.o,$(KCOLD)): KCFLAGS += -Os
 $(BUILD)/lib/libtandem.a: $(KOBJ)
 	@mkdir -p $(dir $@)
