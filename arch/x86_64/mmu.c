@@ -229,10 +229,11 @@ lz_pte(uintptr_t va, int alloc)
 	return lz_walk(va, alloc);
 }
 
-/* td_plat.lazy_next: the entries are scanned in the table itself, a
- * few instructions each, instead of one lazy_get per page. */
+/* td_plat.lazy_next's scan, for ring 0 and Xen PV alike: the entries
+ * are read in the table itself, a few instructions each, instead of one
+ * lazy_get per page.  l1(va) is va's L1 entry, NULL without a table. */
 uintptr_t
-arch_lazy_next(uintptr_t va, uintptr_t end)
+arch_lazy_scan(uintptr_t va, uintptr_t end, uint64_t *(*l1)(uintptr_t))
 {
 	uintptr_t lim;
 	uint64_t *e, *p, *pe;
@@ -241,7 +242,7 @@ arch_lazy_next(uintptr_t va, uintptr_t end)
 		lim = (va + LZ_SPAN) & ~(LZ_SPAN - 1);
 		if (lim > end)
 			lim = end;
-		if ((e = lz_pte(va, 0)) != NULL) {
+		if ((e = l1(va)) != NULL) {
 			pe = e + ((lim - va) >> 12);
 			for (p = e; p < pe; p++)
 				if (*p != 0)
@@ -251,6 +252,18 @@ arch_lazy_next(uintptr_t va, uintptr_t end)
 		va = lim;
 	}
 	return end;
+}
+
+static uint64_t *
+lz_pte_noalloc(uintptr_t va)
+{
+	return lz_pte(va, 0);
+}
+
+uintptr_t
+arch_lazy_next(uintptr_t va, uintptr_t end)
+{
+	return arch_lazy_scan(va, end, lz_pte_noalloc);
 }
 
 uint64_t

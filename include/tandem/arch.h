@@ -142,6 +142,10 @@ extern unsigned arch_mmu_splits;
 uint64_t arch_lazy_get(uintptr_t va);
 int	arch_lazy_set(uintptr_t va, uint64_t ent, int batch);
 uintptr_t arch_lazy_next(uintptr_t va, uintptr_t end);
+/* lazy_next's table scan with another way to find an L1 entry (Xen PV's;
+ * l1 returns NULL where no table covers va). */
+uintptr_t arch_lazy_scan(uintptr_t va, uintptr_t end,
+	    uint64_t *(*l1)(uintptr_t va));
 /* The image policy (text RX, rodata R, data/bss RW NX, hypercall page
  * RX) applied through a platform's protect call; 0 or -1. */
 int	arch_image_protect(int (*prot)(uintptr_t va, size_t len, int prot));

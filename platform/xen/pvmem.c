@@ -403,28 +403,17 @@ xen_pv_lazy_get(uintptr_t va)
 	return ent;
 }
 
+static uint64_t *
+l1_entry(uintptr_t va)
+{
+	return entry_of(va, 1, NULL);
+}
+
 /* td_plat.lazy_next: a scan of the (read-only mapped) L1 tables. */
 uintptr_t
 xen_pv_lazy_next(uintptr_t va, uintptr_t end)
 {
-	const uintptr_t span = (uintptr_t)XEN_PAGE_SIZE << 9;
-	uintptr_t lim;
-	uint64_t *e, *p, *pe;
-
-	while (va < end) {
-		lim = (va + span) & ~(span - 1);
-		if (lim > end)
-			lim = end;
-		if ((e = entry_of(va, 1, NULL)) != NULL) {
-			pe = e + ((lim - va) >> XEN_PAGE_SHIFT);
-			for (p = e; p < pe; p++)
-				if (*p != 0)
-					return va + (uintptr_t)(p - e) *
-					    XEN_PAGE_SIZE;
-		}
-		va = lim;
-	}
-	return end;
+	return arch_lazy_scan(va, end, l1_entry);
 }
 
 int
