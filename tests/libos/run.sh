@@ -60,10 +60,12 @@ for p in "${progs[@]}"; do
 	# default signal dispositions, whatever this script inherited (a
 	# parent that ignores SIGPIPE would make ev_pipe_sigpipe's
 	# reference "still alive?")
+	# (in braces with stderr away: bash's own "Terminated" when a
+	# program's expected end is SIGTERM, th_sigterm, is no output)
 	# shellcheck disable=SC2086
-	(cd "$T/run-$p" && env -i --default-signal PATH=/usr/bin:/bin "${envs[@]}" \
+	{ (cd "$T/run-$p" && env -i --default-signal PATH=/usr/bin:/bin "${envs[@]}" \
 	    timeout "${to:-60}" "$nat" $args \
-	    > ../$p.ref 2>&1 < /dev/null)
+	    > ../$p.ref 2>&1 < /dev/null); } 2>/dev/null
 	rrc=$?
 	echo "$rrc" > "$T/$p.refrc"
 	if [ -n "$want" ] && [ "$rrc" != "$want" ]; then
@@ -79,9 +81,9 @@ for p in "${progs[@]}"; do
 		rm -rf "$T/prun-$p"; mkdir -p "$T/prun-$p"
 		[ -d "tests/libos/roots/$p" ] && cp -a "tests/libos/roots/$p/." "$T/prun-$p/"
 		# shellcheck disable=SC2086
-		(cd "$T/prun-$p" && env -i --default-signal PATH=/usr/bin:/bin "${envs[@]}" \
+		{ (cd "$T/prun-$p" && env -i --default-signal PATH=/usr/bin:/bin "${envs[@]}" \
 		    timeout "${to:-60}" "$px" $args \
-		    > ../$p-posix.raw 2>&1 < /dev/null)
+		    > ../$p-posix.raw 2>&1 < /dev/null); } 2>/dev/null
 		prc=$?
 		# Tandem's own messages (stderr in app mode) are set aside
 		grep -vE '^(tandem|virtio|acpi|blkfront|netfront|xenbus): ' "$T/$p-posix.raw" > "$T/$p-posix.out"
