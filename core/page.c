@@ -29,14 +29,20 @@ static size_t		npages_free, npages_total;
 
 #define BLOCK_BYTES(o)	((uintptr_t)TD_PAGE_SIZE << (o))
 
+/* The heap's pages nearly all come from one range: it is tried first
+ * (every td_free looks up its block's page). */
+static struct range *last_range = &ranges[0];
+
 static struct range *
 range_of(uintptr_t a)
 {
 	int i;
 
+	if (a >= last_range->start && a < last_range->end)
+		return last_range;
 	for (i = 0; i < nranges; i++)
 		if (a >= ranges[i].start && a < ranges[i].end)
-			return &ranges[i];
+			return last_range = &ranges[i];
 	return NULL;
 }
 
@@ -206,6 +212,8 @@ page_init(const struct td_memrange *mr, int n)
 	int i;
 
 	nranges = 0;
+	memset(ranges, 0, sizeof(ranges));	/* no stale last_range */
+	last_range = &ranges[0];
 	npages_free = npages_total = 0;
 	for (o = 0; o <= PAGE_MAXORDER; o++)
 		freelist[o].next = freelist[o].prev = &freelist[o];

@@ -128,6 +128,7 @@ unmap_range(uintptr_t a, size_t len)
 	struct region *r, *next;
 	uintptr_t s, e, pg;
 	size_t i;
+	int last;
 
 	for (r = regions; r != NULL; r = next) {
 		next = r->next;
@@ -135,8 +136,13 @@ unmap_range(uintptr_t a, size_t len)
 		e = a + len < r->base + r->len ? a + len : r->base + r->len;
 		if (s >= e)
 			continue;
+		/* regions do not overlap: one that holds the whole range is
+		 * the only one (musl unmaps what it mapped, one at a time) */
+		last = s == a && e == a + len;
 		if (s == r->base && e == r->base + r->len) {
 			region_free(r);		/* all of it: no hole bits */
+			if (last)
+				break;
 			continue;
 		}
 		for (pg = s; pg < e; pg += PAGE) {
@@ -150,6 +156,8 @@ unmap_range(uintptr_t a, size_t len)
 			region_free(r);
 		else if (r->lazy)	/* its pages go back now, as on Linux */
 			td_lazy_discard((void *)s, e - s, 1);
+		if (last)
+			break;
 	}
 }
 
