@@ -83,35 +83,24 @@ int	 stack_below(const struct td_stack *, uintptr_t addr);
 
 /* ---- sched.c -------------------------------------------------------- */
 /* Blocking and waking mask interrupts inline in ring 0 (a futex or pipe
- * round trip does it four times); the other modes call irq.c.  The unit
- * tests' fake platform checks masking through td_irq_save: they build
- * with TD_IRQ_CALLS. */
+ * round trip does it four times); the other modes call irq.c. */
 static inline td_irqflags_t
 irq_save(void)
 {
-#ifndef TD_IRQ_CALLS
-	td_irqflags_t f;
-
-	if (__builtin_expect(arch_irq_mode == ARCH_IRQ_CLI, 1)) {
-		__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) :: "memory");
-		return f & 0x200;
-	}
-#endif
+	if (__builtin_expect(arch_irq_mode == ARCH_IRQ_CLI, 1))
+		return arch_cli_save();
 	return td_irq_save();
 }
 
 static inline void
 irq_restore(td_irqflags_t f)
 {
-#ifndef TD_IRQ_CALLS
-	if (!(f & 0x200))		/* td_irq_restore would do nothing */
-		return;
 	if (__builtin_expect(arch_irq_mode == ARCH_IRQ_CLI, 1)) {
-		__asm__ volatile("sti" ::: "memory");
+		if (f & 0x200)
+			arch_sti();
 		return;
 	}
-#endif
-	td_irq_restore(f);	/* the fake's state is no 0x200 (unit tests) */
+	td_irq_restore(f);
 }
 void	 sched_init(void);
 void	 sched_idle(void) TD_NORETURN;

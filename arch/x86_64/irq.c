@@ -19,8 +19,7 @@ td_irq_save(void)
 
 	switch (arch_irq_mode) {
 	case ARCH_IRQ_CLI:
-		__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) :: "memory");
-		return f & 0x200;
+		return arch_cli_save();
 	case ARCH_IRQ_XENPV:
 		f = *arch_xen_upcall_mask;
 		*arch_xen_upcall_mask = 1;
@@ -38,7 +37,7 @@ td_irq_restore(td_irqflags_t f)
 		return;
 	switch (arch_irq_mode) {
 	case ARCH_IRQ_CLI:
-		__asm__ volatile("sti" ::: "memory");
+		arch_sti();
 		break;
 	case ARCH_IRQ_XENPV:
 		barrier();

@@ -29,6 +29,24 @@ extern volatile uint8_t *arch_xen_upcall_pending;
 extern void	(*arch_xen_force_upcall)(void);
 
 /* ---- instructions --------------------------------------------------- */
+/* Ring 0's masking (ARCH_IRQ_CLI): the IF bit (0x200) as it was, with
+ * interrupts masked after; and unmasking.  td_irq_save/restore (irq.c)
+ * use them, and core's block and wake paths inline them. */
+static inline unsigned long
+arch_cli_save(void)
+{
+	unsigned long f;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) :: "memory");
+	return f & 0x200;
+}
+
+static inline void
+arch_sti(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+
 static inline uint64_t
 rdtsc(void)
 {

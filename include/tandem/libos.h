@@ -292,6 +292,11 @@ void	lo_unmount_all(void);
  *                                    uncontended giant mutex is the same
  *                                    thing at ~4x the instructions per
  *                                    pipe/futex wait (bench/syscall.sh)
+ *   td_thread_getspecific            the word rumpuser_curlwp returns,
+ *                                    read inline on those wait paths
+ *                                    (lo_curthread_hot, lo.h)
+ *   td_thread_cpu_ns                 the CPU-time clocks (rumpuser has
+ *                                    no per-thread run time)
  * libos never reads td_plat (<tandem/platform.h>) itself.
  */
 

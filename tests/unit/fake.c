@@ -132,6 +132,8 @@ fake_cons_has(const char *s)
 
 /* ---- arch stand-ins ------------------------------------------------- */
 
+int	arch_irq_mode = ARCH_IRQ_NONE;	/* masking is the fake's below */
+
 td_irqflags_t
 td_irq_save(void)
 {

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 
 CFLAGS=(-std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra
 	-Wno-unused-parameter -Werror -Iinclude -Icore -Itests/unit
-	-D__XEN_INTERFACE_VERSION__=0x00040e00 -DTD_IRQ_CALLS)
+	-D__XEN_INTERFACE_VERSION__=0x00040e00)
 ASAN=(-fsanitize=address,undefined -fno-sanitize-recover=all)
 UBSAN=(-fsanitize=undefined -fno-sanitize-recover=all)
 CORE=(core/page.c core/heap.c core/printf.c core/console.c core/panic.c
