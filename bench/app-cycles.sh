@@ -10,7 +10,8 @@
 #   idle      2 s with no traffic (timers; per second, not per request)
 #   nginx:    N keep-alive GETs of the 1 KiB page, one connection, one at
 #             a time
-#   redis:    redis-benchmark -c 1 -n N -P 1, GET then SET; and GET -P 16
+#   redis:    redis-benchmark -c 1 -n N -P 1, GET then SET; then -P 16
+#   (TOP=K: the K functions with most instructions, default 25)
 # For Tandem also the 25 functions with the most instructions per request
 # (symbols from the image's .dbg).  Prints a report (also in
 # BUILD/bench/apps/cycles-APP.txt; SIDES=tandem: only Tandem).  Needs
@@ -77,7 +78,7 @@ window() {
 	$REP snap "$CTR" "$CTR.a"
 	"$@" || echo "  ($name: the load command failed)"
 	$REP snap "$CTR" "$CTR.b"
-	echo "$name: $($REP diff "$CTR.a" "$CTR.b" "$div" "$syms" 25)"
+	echo "$name: $($REP diff "$CTR.a" "$CTR.b" "$div" "$syms" "${TOP:-25}")"
 }
 
 apps_net
@@ -103,6 +104,7 @@ for s in ${SIDES:-tandem linux}; do
 		window "GET -P 1, per request" "$N" "$syms" rb -n "$N" -t get
 		window "SET -P 1, per request" "$N" "$syms" rb -n "$N" -t set
 		window "GET -P 16, per request" $((N * 10)) "$syms" rb -n $((N * 10)) -P 16 -t get
+		window "SET -P 16, per request" $((N * 10)) "$syms" rb -n $((N * 10)) -P 16 -t set
 	fi
 	stop_guest
 done

@@ -256,6 +256,32 @@ splice_link(struct lo_vnode *lnk, char *buf, size_t bufsz, const char *rest,
 
 #define NBUF	(2 * VFS_PATH_MAX + 2)
 
+/* A lookup needs 16 KiB of scratch (the path being walked, a symlink's
+ * target, the canonical path): three page-sized heap round trips per
+ * open() or stat() were ~1,000 instructions of an nginx request.  One
+ * set is kept for the next lookup; a lookup running while it is taken
+ * (another thread, or a second nd alive, as rename has) allocates. */
+enum { KEEP_SCRATCH, KEEP_PATH };
+static void *nm_keep[2];
+
+static void *
+keep_get(int k, size_t n)
+{
+	void *p = __atomic_exchange_n(&nm_keep[k], NULL, __ATOMIC_ACQUIRE);
+
+	return p != NULL ? p : lo_malloc(n);
+}
+
+static void
+keep_put(int k, void *p, size_t n)
+{
+	void *none = NULL;
+
+	if (p != NULL && !__atomic_compare_exchange_n(&nm_keep[k], &none, p,
+	    0, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		lo_free(p, n);
+}
+
 static int
 namei_walk(struct nd *nd, char *buf, char *tbuf, struct lo_vnode *cur,
     int flags)
@@ -391,10 +417,10 @@ vfs_namei(int dirfd, const char *upath, int flags, struct nd *nd)
 
 	memset(nd, 0, sizeof(*nd));
 	nd->magicfd = -1;
-	buf = lo_malloc(NBUF);
-	tbuf = lo_malloc(VFS_PATH_MAX);
-	nd->path = lo_malloc(VFS_PATH_MAX);
-	if (buf == NULL || tbuf == NULL || nd->path == NULL) {
+	buf = keep_get(KEEP_SCRATCH, NBUF + VFS_PATH_MAX);
+	tbuf = buf != NULL ? buf + NBUF : NULL;
+	nd->path = keep_get(KEEP_PATH, VFS_PATH_MAX);
+	if (buf == NULL || nd->path == NULL) {
 		rv = -ENOMEM;
 		goto out;
 	}
@@ -408,8 +434,7 @@ vfs_namei(int dirfd, const char *upath, int flags, struct nd *nd)
 	}
 	rv = namei_walk(nd, buf, tbuf, cur, flags);
 out:
-	lo_free(buf, NBUF);
-	lo_free(tbuf, VFS_PATH_MAX);
+	keep_put(KEEP_SCRATCH, buf, NBUF + VFS_PATH_MAX);
 	if (rv < 0) {
 		vfs_nd_done(nd);
 		nd->dvp = nd->vp = NULL;
@@ -426,8 +451,7 @@ vfs_nd_done(struct nd *nd)
 	if (nd->vp != NULL)
 		lo_vn_rele(nd->vp);
 	nd->dvp = nd->vp = NULL;
-	if (nd->path != NULL)
-		lo_free(nd->path, VFS_PATH_MAX);
+	keep_put(KEEP_PATH, nd->path, VFS_PATH_MAX);
 	nd->path = NULL;
 }
 
