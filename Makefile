@@ -81,14 +81,17 @@ $(BUILD)/a/%.c.o: %.c | deps-ok
 
 # Cold kernel code (boot, probing, xenstore/xenbus, diagnostics) is built
 # for size: every image carries all of it, and a musl hello must stay
-# within 200 KiB.  Data paths (scheduler, heap, rings, drivers' I/O) stay
-# at -O2; hypercall/bio and blkdev (rumpuser_bio's fd table, bounce
-# copies by memcpy, the block registry's checks and queues) do not gain
-# from it next to the device's own path.
+# within 200 KiB.  Data paths (scheduler, heap, virtio rings, drivers'
+# I/O) stay at -O2; hypercall/bio and blkdev (rumpuser_bio's fd table,
+# bounce copies by memcpy, the block registry's checks and queues) do not
+# gain from it next to the device's own path, nor do Xen's split-driver
+# rings and event channels next to a hypercall per notification.
 KCOLD	:= platform/xen/xenstore platform/xen/xenbus platform/xen/xs_proto \
 	   platform/xen/pv platform/xen/pvh platform/xen/common \
 	   platform/xen/lifecycle platform/xen/pvmem platform/xen/console \
 	   platform/xen/grant blkfront/blkfront netfront/netfront \
+	   blkfront/blkring netfront/netring platform/xen/evtchn \
+	   platform/virtio/clock \
 	   platform/virtio/pci platform/virtio/vpci platform/virtio/vmmio \
 	   platform/virtio/boot platform/virtio/vdev platform/virtio/irq \
 	   platform/virtio/vrng platform/virtio/acpi core/printf core/cmdline \

@@ -82,26 +82,6 @@ void	 stack_put(struct td_stack *);
 int	 stack_below(const struct td_stack *, uintptr_t addr);
 
 /* ---- sched.c -------------------------------------------------------- */
-/* Blocking and waking mask interrupts inline in ring 0 (a futex or pipe
- * round trip does it four times); the other modes call irq.c. */
-static inline td_irqflags_t
-irq_save(void)
-{
-	if (__builtin_expect(arch_irq_mode == ARCH_IRQ_CLI, 1))
-		return arch_cli_save();
-	return td_irq_save();
-}
-
-static inline void
-irq_restore(td_irqflags_t f)
-{
-	if (__builtin_expect(arch_irq_mode == ARCH_IRQ_CLI, 1)) {
-		if (f & 0x200)
-			arch_sti();
-		return;
-	}
-	td_irq_restore(f);
-}
 void	 sched_init(void);
 void	 sched_idle(void) TD_NORETURN;
 void	 sched_dump(void);

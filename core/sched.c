@@ -144,19 +144,25 @@ expire_sleepers(void)
  * guard page already faults at the first word written past the end.
  * One branch over the OR of the words' differences, not one per word. */
 static void
-canary_check(struct td_thread *t)
+canary_scan(struct td_thread *t)
 {
 	const uint64_t *b = t->st.base;
 	uint64_t d = 0;
 	int i;
 
-	if (b == NULL || t->st.guard != 0)	/* idle, or guarded */
-		return;
 #pragma GCC unroll 8
 	for (i = 0; i < CANARY_WORDS; i++)
 		d |= b[i] ^ CANARY;
 	if (d != 0)
 		td_panic("stack overflow in thread \"%s\"", t->name);
+}
+
+static inline __attribute__((always_inline)) void
+canary_check(struct td_thread *t)
+{
+
+	if (t->st.base != NULL && t->st.guard == 0)	/* not idle, no guard */
+		canary_scan(t);
 }
 
 TD_COLD const char *
@@ -261,8 +267,8 @@ td_thread_get_fsbase(void)
 	return cur->fsbase;
 }
 
-static void
-schedule(void)
+static inline __attribute__((always_inline)) void
+schedule_inline(void)
 {
 	struct td_thread *prev = cur, *next;
 	uint64_t now;
@@ -292,6 +298,15 @@ schedule(void)
 	slice_tsc = now;
 	arch_switch(&prev->ctx, &next->ctx);
 	reap();
+}
+
+/* td_thread_block, the switch of every wait, has it inline; yields,
+ * exits and idle call it. */
+static void __attribute__((noinline))
+schedule(void)
+{
+
+	schedule_inline();
 }
 
 static void
@@ -485,6 +500,44 @@ td_thread_prepare_block(void)
 	td_irq_restore(fl);
 }
 
+/* td_thread_block with interrupts masked: 0 woken, 1 not.  `hot': the
+ * switch inline (ring 0's path), else schedule's call. */
+static inline __attribute__((always_inline)) int
+block_masked(struct td_thread *t, uint64_t deadline, int hot)
+{
+
+	if (t->wake_pending) {
+		t->wake_pending = 0;
+		return 0;
+	}
+	if (deadline != UINT64_MAX && deadline <= td_now())
+		return 1;
+	t->state = TS_BLOCKED;
+	t->woken = 0;
+	t->deadline = deadline;
+	if (deadline != UINT64_MAX)
+		sq_insert(t);
+	if (hot)
+		schedule_inline();
+	else
+		schedule();
+	return t->woken ? 0 : 1;
+}
+
+/* Not ring 0: irq.c's masking, out of td_thread_block's way. */
+static int __attribute__((noinline))
+block_calls(struct td_thread *t, uint64_t deadline)
+{
+	td_irqflags_t fl = td_irq_save();
+	int r = block_masked(t, deadline, 0);
+
+	td_irq_restore(fl);
+	return r;
+}
+
+/* The masking is chosen once per call: ring 0's inline, else irq.c's
+ * (testing arch_irq_mode again after the switch would reload it, as
+ * stores through t may alias it). */
 int
 td_thread_block(uint64_t deadline)
 {
@@ -494,52 +547,20 @@ td_thread_block(uint64_t deadline)
 
 	if (t == &idle_thread)
 		td_panic("the idle thread cannot block");
-	fl = irq_save();
-	if (t->wake_pending) {
-		t->wake_pending = 0;
-		irq_restore(fl);
-		return 0;
+	if (__builtin_expect(arch_irq_mode == ARCH_IRQ_CLI, 1)) {
+		fl = arch_cli_save();
+		r = block_masked(t, deadline, 1);
+		if (fl & 0x200)
+			arch_sti();
+		return r;
 	}
-	if (deadline != UINT64_MAX && deadline <= td_now()) {
-		irq_restore(fl);
-		return 1;
-	}
-	t->state = TS_BLOCKED;
-	t->woken = 0;
-	t->deadline = deadline;
-	if (deadline != UINT64_MAX)
-		sq_insert(t);
-	schedule();
-	r = t->woken ? 0 : 1;
-	irq_restore(fl);
-	return r;
+	return block_calls(t, deadline);
 }
 
-/*
- * A plain sleep is not an event wait: a wake that arrived while the
- * thread was running is meant for a later td_thread_block(), so it is
- * dropped here; only a wake during the sleep ends it early.
- */
-int
-td_sleep_until(uint64_t deadline)
+/* td_thread_wake with interrupts masked. */
+static inline __attribute__((always_inline)) void
+wake_masked(struct td_thread *t)
 {
-	td_thread_prepare_block();
-	return td_thread_block(deadline) == 0 ? 1 : 0;
-}
-
-int
-td_sleep_ns(uint64_t ns)
-{
-	uint64_t now = td_now();
-
-	return td_sleep_until(ns > UINT64_MAX - 1 - now ? UINT64_MAX - 1 :
-	    now + ns);
-}
-
-void
-td_thread_wake(struct td_thread *t)
-{
-	td_irqflags_t fl = irq_save();
 
 	switch (t->state) {
 	case TS_BLOCKED:
@@ -555,7 +576,31 @@ td_thread_wake(struct td_thread *t)
 	default:
 		break;
 	}
-	irq_restore(fl);
+}
+
+static void __attribute__((noinline))
+wake_calls(struct td_thread *t)
+{
+	td_irqflags_t fl = td_irq_save();
+
+	wake_masked(t);
+	td_irq_restore(fl);
+}
+
+/* Ring 0's masking inline: the usual wake is a leaf, without a frame. */
+void
+td_thread_wake(struct td_thread *t)
+{
+	td_irqflags_t fl;
+
+	if (__builtin_expect(arch_irq_mode == ARCH_IRQ_CLI, 1)) {
+		fl = arch_cli_save();
+		wake_masked(t);
+		if (fl & 0x200)
+			arch_sti();
+		return;
+	}
+	wake_calls(t);
 }
 
 /* ---- idle ----------------------------------------------------------- */

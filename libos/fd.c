@@ -281,6 +281,22 @@ do_rw(int fd, const struct iovec *iov, int cnt, int64_t pos, int write)
 	return r;
 }
 
+/* read(2)/write(2)'s buffer, and its fd for a restart. */
+struct rw1arg {
+	struct iovec	 v;
+	long		 fd;
+};
+
+/* read(2)/write(2) interrupted: kept for a restart (lo_syscall_intr).
+ * Not LO_COLD: its callers would grow .cold parts (and symbols). */
+static ssize_t __attribute__((noinline))
+rw1_intr(struct rw1arg *a, int write)
+{
+
+	return lo_syscall_intr(write ? __NR_write : __NR_read, a->fd,
+	    (long)a->v.iov_base, (long)a->v.iov_len, 0, 0, 0);
+}
+
 /*
  * read(2) and write(2), the calls programs make most: one buffer, so no
  * iovec walk, and a stream (pipe, device, socket) goes straight to its
@@ -290,17 +306,24 @@ do_rw(int fd, const struct iovec *iov, int cnt, int64_t pos, int write)
  * usual call keeps a small frame.
  */
 static ssize_t __attribute__((noinline))
-rw1_more(struct lo_file *f, struct iovec *v, ssize_t r, int write)
+rw1_more(struct lo_file *f, struct rw1arg *a, ssize_t r, int write)
 {
 	ssize_t (*op)(struct lo_file *, const struct iovec *, int, int64_t);
+	struct iovec *v = &a->v;
 	ssize_t r2;
 
 	op = write ? f->ops->write : f->ops->read;
 	while (r == -EAGAIN && f->wq != NULL && !(f->flags & O_NONBLOCK)) {
-		if (lo_wait(f->wq, UINT64_MAX) == -EINTR)
-			return -EINTR;
+		if (lo_wait(f->wq, UINT64_MAX) == -EINTR) {
+			r = -EINTR;
+			break;
+		}
 		r = op(f, v, 1, -1);
 	}
+	/* read and write keep their arguments for a restart themselves
+	 * (v is as the app gave it unless some was written) */
+	if (r == -EINTR)
+		return rw1_intr(a, write);
 	/* a blocking stream takes all of it, as in lo_file_write */
 	if (write && r > 0 && (size_t)r < v->iov_len && f->wq != NULL &&
 	    !(f->flags & O_NONBLOCK)) {
@@ -314,10 +337,19 @@ rw1_more(struct lo_file *f, struct iovec *v, ssize_t r, int write)
 	return r;
 }
 
+/* The general path of read(2)/write(2), which may be interrupted too. */
+static ssize_t __attribute__((noinline))
+rw1_general(struct rw1arg *a, int write)
+{
+	ssize_t r = do_rw((int)a->fd, &a->v, 1, -1, write);
+
+	return r == -EINTR ? rw1_intr(a, write) : r;
+}
+
 static inline __attribute__((always_inline)) long
 rw1(long fd, long buf, long len, int write)
 {
-	struct iovec v = { (void *)buf, (size_t)len };
+	struct rw1arg a = { { (void *)buf, (size_t)len }, fd };
 	struct lo_file *f;
 	ssize_t (*op)(struct lo_file *, const struct iovec *, int, int64_t);
 	ssize_t r;
@@ -332,11 +364,11 @@ rw1(long fd, long buf, long len, int write)
 	op = write ? f->ops->write : f->ops->read;
 	if (op == NULL || seekable(f) ||
 	    (f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY))
-		return do_rw((int)fd, &v, 1, -1, write);
+		return rw1_general(&a, write);
 	f->refs++;
-	r = op(f, &v, 1, -1);
+	r = op(f, &a.v, 1, -1);
 	if (__builtin_expect(r < 0 || (write && r < len), 0))
-		r = rw1_more(f, &v, r, write);
+		r = rw1_more(f, &a, r, write);
 	lo_file_rele(f);
 	return r;
 }

@@ -30,6 +30,11 @@ struct fwaiter {
 	int		 poked;		/* its thread was made runnable */
 	struct td_thread *thread;
 	struct lo_waiter kick;		/* td->waiting: a signal's wake */
+	/* the call as made, for its restart after a signal */
+	int		 val;
+	int		 op;		/* FUTEX_WAIT, or _BITSET[|_REALTIME] */
+	const struct __kernel_timespec *ts;
+	uint64_t	 dl;		/* absolute monotonic, or UINT64_MAX */
 };
 
 static struct fbucket buckets[NBUCKET];
@@ -94,24 +99,55 @@ fw_kick(struct lo_waiter *k, int events)
 	    kick)));
 }
 
-/* As lo_futex_wake, returning the long a system call does: the
- * common FUTEX_WAKE is then a tail call from sys_futex. */
-static long
-futex_wake(int *uaddr, int n, uint32_t bitset)
+/* Takes w off its bucket as woken and makes its thread runnable. */
+LO_INLINE void
+fw_wake(struct fwaiter *w)
 {
-	struct fwaiter *w, *next;
+
+	fw_remove(w);
+	w->woken = 1;
+	fw_poke(w);
+}
+
+/* The first waiter of uaddr that bitset wakes, from w on; NULL: none. */
+LO_INLINE struct fwaiter *
+fw_find(struct fwaiter *w, int *uaddr, uint32_t bitset)
+{
+
+	while (w != NULL && (w->uaddr != uaddr || !(w->bitset & bitset)))
+		w = w->next;
+	return w;
+}
+
+/* Wakes w, the first of up to n (> 1) waiters; returns how many. */
+static long __attribute__((noinline))
+futex_wake_n(struct fwaiter *w, int *uaddr, int n, uint32_t bitset)
+{
+	struct fwaiter *next;
 	int k = 0;
 
-	for (w = bucket(uaddr)->head; w != NULL && k < n; w = next) {
+	for (; w != NULL && k < n; w = fw_find(next, uaddr, bitset)) {
 		next = w->next;
-		if (w->uaddr != uaddr || !(w->bitset & bitset))
-			continue;
-		fw_remove(w);
-		w->woken = 1;
-		fw_poke(w);
+		fw_wake(w);
 		k++;
 	}
 	return k;
+}
+
+/* As lo_futex_wake, returning the long a system call does: the
+ * common FUTEX_WAKE is then a tail call from sys_futex.  One waiter
+ * (a lock's or a condition's hand-over) in a small frame. */
+static long
+futex_wake(int *uaddr, int n, uint32_t bitset)
+{
+	struct fwaiter *w = fw_find(bucket(uaddr)->head, uaddr, bitset);
+
+	if (w == NULL || n <= 0)
+		return 0;
+	if (n != 1)
+		return futex_wake_n(w, uaddr, n, bitset);
+	fw_wake(w);
+	return 1;
 }
 
 int
@@ -140,10 +176,11 @@ requeue(int *uaddr, int *uaddr2, int n)
 	return k;
 }
 
-/* A timespec to an absolute monotonic deadline. */
+/* A timespec to an absolute monotonic deadline; op says how to read it
+ * (FUTEX_WAIT: relative; FUTEX_WAIT_BITSET: absolute, on the wall clock
+ * with FUTEX_CLOCK_REALTIME). */
 static int __attribute__((noinline))
-deadline_of(const struct __kernel_timespec *ts, int absolute, int realtime,
-    uint64_t *dl)
+deadline_of(const struct __kernel_timespec *ts, int op, uint64_t *dl)
 {
 	uint64_t now, ns;
 	int64_t sec;
@@ -159,11 +196,11 @@ deadline_of(const struct __kernel_timespec *ts, int absolute, int realtime,
 	else
 		ns = (uint64_t)ts->tv_sec * 1000000000ULL +
 		    (uint64_t)ts->tv_nsec;
-	if (!absolute) {
+	if ((op & FUTEX_CMD_MASK) == FUTEX_WAIT) {
 		*dl = now + ns;
 		return 0;
 	}
-	if (realtime) {		/* the wall clock's distance, from now */
+	if (op & FUTEX_CLOCK_REALTIME) {	/* the wall clock's distance */
 		rumpuser_clock_gettime(RUMPUSER_CLOCK_RELWALL, &sec, &nsec);
 		uint64_t w = (uint64_t)sec * 1000000000ULL + (uint64_t)nsec;
 		*dl = ns > w ? now + (ns - w) : now;
@@ -173,43 +210,57 @@ deadline_of(const struct __kernel_timespec *ts, int absolute, int realtime,
 	return 0;
 }
 
+/* An interrupted wait keeps its call for a restart (lo_syscall_intr). */
+LO_COLD static long
+wait_intr(const struct fwaiter *w)
+{
+
+	return lo_syscall_intr(__NR_futex, (long)w->uaddr, w->op, w->val,
+	    (long)w->ts, 0, (long)w->bitset);
+}
+
 /*
  * The wait blocks in core itself rather than through lo_wait(): the
  * waiter already is the queue entry a wake finds, and its thread is
  * woken directly (about a third of a futex round trip went to the
- * generic queue).
+ * generic queue).  op is FUTEX_WAIT or FUTEX_WAIT_BITSET, maybe with
+ * FUTEX_CLOCK_REALTIME; the waiter keeps the call for a restart.
  */
 static long __attribute__((noinline))
-futex_wait(int *uaddr, int val, const struct __kernel_timespec *ts,
-    int absolute, int realtime, uint32_t bitset)
+futex_wait(int *uaddr, int val, const struct __kernel_timespec *ts, int op,
+    uint32_t bitset)
 {
 	struct lo_thread *td;
 	struct fwaiter w;
-	uint64_t dl = UINT64_MAX;	/* no clock read for the usual wait */
 	int rv;
 
 	if (bitset == 0)
 		return -EINVAL;
-	if (ts != NULL &&
-	    (rv = deadline_of(ts, absolute, realtime, &dl)) != 0)
-		return rv;
-	if (*(volatile int *)uaddr != val)
-		return -EAGAIN;
-	td = lo_curthread_hot();
+	/* the call goes into the waiter first: nothing to keep in
+	 * registers across the calls below */
 	w.uaddr = uaddr;
 	w.bitset = bitset;
+	w.val = val;
+	w.op = op;
+	w.ts = ts;
+	w.dl = UINT64_MAX;	/* no clock read for the usual wait */
+	if (ts != NULL && (rv = deadline_of(ts, op, &w.dl)) != 0)
+		return rv;
+	if (*(volatile int *)w.uaddr != w.val)
+		return -EAGAIN;
+	td = lo_curthread_hot();
 	w.woken = 0;
 	w.poked = 0;
 	w.thread = td->core;
 	w.kick.fn = fw_kick;
 	fw_insert(&w);
 	td->waiting = &w.kick;
-	rv = lo_block(td, &w.woken, dl);
+	rv = lo_block(td, &w.woken, w.dl);
 	td->waiting = NULL;
 	if (w.woken)
 		return 0;	/* a wake that raced a timeout or signal wins */
 	fw_remove(&w);
-	return rv;
+	return rv == -EINTR ? wait_intr(&w) : rv;
 }
 
 /* FUTEX_WAKE_OP: *uaddr2 op= oparg, wake on uaddr, and on uaddr2 too if
@@ -266,10 +317,11 @@ futex_cmd(long a, long op, long val, long ts, long a2, long val3)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
-		return futex_wait(uaddr, (int)val, (const void *)ts, 0, 0,
-		    FUTEX_BITSET_MATCH_ANY);
+		return futex_wait(uaddr, (int)val, (const void *)ts,
+		    FUTEX_WAIT, FUTEX_BITSET_MATCH_ANY);
 	case FUTEX_WAIT_BITSET:
-		return futex_wait(uaddr, (int)val, (const void *)ts, 1, rt,
+		return futex_wait(uaddr, (int)val, (const void *)ts,
+		    FUTEX_WAIT_BITSET | (rt ? FUTEX_CLOCK_REALTIME : 0),
 		    (uint32_t)val3);
 	case FUTEX_WAKE:
 		return lo_futex_wake(uaddr, (int)val, FUTEX_BITSET_MATCH_ANY);
@@ -315,8 +367,8 @@ sys_futex(long a, long op, long val, long ts, long a2, long val3)
 			return futex_wake(uaddr, (int)val,
 			    FUTEX_BITSET_MATCH_ANY);
 		if ((op & ~(long)FUTEX_PRIVATE_FLAG) == FUTEX_WAIT)
-			return futex_wait(uaddr, (int)val, (const void *)ts, 0,
-			    0, FUTEX_BITSET_MATCH_ANY);
+			return futex_wait(uaddr, (int)val, (const void *)ts,
+			    FUTEX_WAIT, FUTEX_BITSET_MATCH_ANY);
 	}
 	return futex_cmd(a, op, val, ts, a2, val3);
 }

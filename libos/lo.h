@@ -103,6 +103,7 @@ struct lo_thread {
 	uintptr_t	 robust;	/* set_robust_list */
 	signed char	 sigcode[64];	/* si_code of each pending signal */
 	uint64_t	 sigval[64];	/* si_value of each (sigqueue) */
+	long		 rs[7];		/* lo_syscall_intr: n, a1..a6 */
 };
 
 /* The calling thread's entry; threads libos did not start get theirs at
@@ -243,6 +244,44 @@ lo_block(struct lo_thread *td, const int *woken, uint64_t deadline)
 	}
 	return 0;
 }
+/*
+ * A thread's entry on a wait queue, as lo_wait() makes it: lo_twake
+ * (its fn) marks it woken and makes its thread runnable, once per wait.
+ * lo_wq_push/lo_wq_unlink are lo_waitq_add/lo_waitq_del inline, so a
+ * hot path (a pipe's blocking read) waits in its own frame: the queue
+ * entry, lo_block and the unlink, without lo_wait's call and frame.
+ */
+struct lo_twait {
+	struct lo_waiter	 w;
+	struct td_thread	*thread;
+	int			 woken;
+};
+void	lo_twake(struct lo_waiter *, int events);
+
+LO_INLINE void
+lo_wq_push(struct lo_waitq *wq, struct lo_waiter *w)
+{
+
+	w->prev = NULL;
+	w->next = wq->head;
+	if (wq->head != NULL)
+		wq->head->prev = w;
+	wq->head = w;
+}
+
+LO_INLINE void
+lo_wq_unlink(struct lo_waitq *wq, struct lo_waiter *w)
+{
+
+	if (w->prev != NULL)
+		w->prev->next = w->next;
+	else if (wq->head == w)
+		wq->head = w->next;
+	if (w->next != NULL)
+		w->next->prev = w->prev;
+	w->next = w->prev = NULL;
+}
+
 /* Wakes up to n futex waiters on uaddr (bitset: FUTEX_BITSET_MATCH_ANY
  * for all); returns how many. */
 int	lo_futex_wake(int *uaddr, int n, uint32_t bitset);
@@ -261,6 +300,13 @@ void	lo_itimer_real(uint64_t *left, uint64_t *iv, const uint64_t *nv,
 /* sigsuspend/ppoll/pselect: mask `m` until the next delivery, then the
  * mask of before comes back. */
 void	lo_sigmask_temp(uint64_t m);
+/* A call of the fast table (read, write, futex: libos/syscall.c) that a
+ * signal interrupted returns this with its number and arguments, which
+ * the system-call entry then restarts as SA_RESTART says or turns into
+ * -EINTR.  Never seen by apps: the entry sees it first. */
+#define LO_ERESTART	512		/* Linux's ERESTARTSYS */
+long	lo_syscall_intr(long n, long a1, long a2, long a3, long a4, long a5,
+	    long a6);
 /* Syscall exit after -EINTR: 1 if call `nr` is to be restarted
  * (every handler that ran had SA_RESTART and nr is restartable). */
 int	lo_signal_restart(long nr);

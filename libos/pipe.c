@@ -12,7 +12,8 @@
  * Each end has its own wait queue (readers', writers') like Linux, so
  * readiness callbacks hear only what concerns their end: every write
  * wakes the readers' queue, a read wakes the writers' queue only when
- * it frees a buffer of a full pipe, a close wakes both.
+ * it frees a buffer of a full pipe, a close wakes both.  (The iovec
+ * cursor the readiness files share is iocur.c's.)
  */
 #include "lo.h"
 #include <asm/ioctls.h>
@@ -42,79 +43,6 @@ struct pipe {
 };
 
 static uint64_t pipe_ino = 1;
-
-/* ---- shared with eventfd.c, timerfd.c, epoll.c: iovec cursor, anon stat */
-
-void
-lo_iocur_init(struct lo_iocur *c, const struct iovec *iov, int cnt)
-{
-
-	c->iov = iov;
-	c->cnt = cnt;
-	c->off = 0;
-}
-
-size_t
-lo_iov_total(const struct iovec *iov, int cnt)
-{
-	size_t n = 0;
-	int i;
-
-	for (i = 0; i < cnt; i++)
-		n += iov[i].iov_len;
-	return n;
-}
-
-static size_t
-iocur_move(struct lo_iocur *c, char *k, size_t n, int toapp)
-{
-	size_t done = 0, m;
-
-	while (done < n && c->cnt > 0) {
-		m = c->iov->iov_len - c->off;
-		if (m > n - done)
-			m = n - done;
-		if (toapp)
-			memcpy((char *)c->iov->iov_base + c->off, k + done, m);
-		else
-			memcpy(k + done, (char *)c->iov->iov_base + c->off, m);
-		done += m;
-		c->off += m;
-		if (c->off == c->iov->iov_len) {
-			c->iov++;
-			c->cnt--;
-			c->off = 0;
-		}
-	}
-	return done;
-}
-
-size_t
-lo_iocur_get(struct lo_iocur *c, void *dst, size_t n)
-{
-
-	return iocur_move(c, dst, n, 0);
-}
-
-size_t
-lo_iocur_put(struct lo_iocur *c, const void *src, size_t n)
-{
-
-	return iocur_move(c, (char *)(uintptr_t)src, n, 1);
-}
-
-int
-lo_anon_stat(struct lo_file *f, struct stat *st)
-{
-
-	memset(st, 0, sizeof(*st));
-	st->st_mode = 0600;
-	st->st_nlink = 1;
-	st->st_ino = 1;			/* one inode shared by all */
-	st->st_dev = 0xa;
-	st->st_blksize = PIPE_PAGE;
-	return 0;
-}
 
 /* ---- the pipe ----------------------------------------------------------- */
 
@@ -205,46 +133,94 @@ pipe_read_any(struct pipe *p, const struct iovec *iov, int cnt)
 	return p->writers == 0 ? 0 : -EAGAIN;
 }
 
-/* The first buffer was read empty: its page goes, a full pipe's writers
- * hear of the free slot.  Out of line: pipe_read keeps a small frame. */
-static void __attribute__((noinline))
-first_done(struct pipe *p, struct pbuf *b)
+/* memcpy returning n: a tail call, so its caller needs no frame. */
+static ssize_t __attribute__((noinline))
+copy_n(void *d, const void *s, size_t n)
 {
-	int wake_writer = pipe_full(p);
 
-	page_put(p, b->page);
-	b->page = NULL;
-	p->tail++;
-	if (wake_writer)
-		lo_wakeup(&p->wrq, POLLOUT | POLLWRNORM);
+	memcpy(d, s, n);
+	return (ssize_t)n;
 }
 
 /*
- * read(2) of a pipe: the empty pipe (the blocking reader's usual case)
- * and one buffer wanting no more than the first page holds (what the
- * general loop would take in one step) in a small frame; the rest in
- * pipe_read_any.
+ * What the reads of a pipe with data take: one buffer wanting no more
+ * than the first page holds (what the general loop would take in one
+ * step) in a small frame, the rest in pipe_read_any.  A buffer read
+ * empty gives its page to the spare; when the spare is taken or a
+ * writer may wait for the slot, pipe_read_any frees it and wakes them.
+ * The bookkeeping comes before the copy, so only the copy's own
+ * arguments live across it.
  */
+static ssize_t
+pipe_read_data(struct pipe *p, const struct iovec *iov, int cnt)
+{
+	struct pbuf *b = &p->bufs[p->tail & (p->nslots - 1)];
+	size_t want;
+	char *src;
+
+	if (cnt != 1 || (want = iov->iov_len) == 0 || want > b->len ||
+	    (b->flags & PB_PACKET) ||
+	    (want == b->len && (p->spare != NULL || pipe_full(p))))
+		return pipe_read_any(p, iov, cnt);
+	src = b->page + b->off;
+	b->off += (uint16_t)want;
+	b->len -= (uint16_t)want;
+	if (b->len == 0) {
+		p->spare = b->page;
+		p->tail++;
+	}
+	if (want != 1)
+		return copy_n(iov->iov_base, src, want);
+	*(char *)iov->iov_base = *src;
+	return 1;
+}
+
+/*
+ * read(2) of the empty pipe: 0 at EOF (no writer) or for a read of
+ * nothing, -EAGAIN when O_NONBLOCK, else it waits here for data or EOF
+ * (-EINTR on a signal), then reads.  Waiting here rather than in the fd
+ * layer reads the pipe once per wait, not twice; the wait is lo_wait's
+ * inline (lo.h), on the queue until the pipe has data or no writer.
+ * O_NONBLOCK is looked at on every round, as Linux's pipe_read does.
+ */
+static ssize_t __attribute__((noinline))
+pipe_read_wait(struct lo_file *f, struct pipe *p, const struct iovec *iov,
+    int cnt)
+{
+	struct lo_thread *td;
+	struct lo_twait t;
+	int rv;
+
+	if (p->writers == 0 || iov_total(iov, cnt) == 0)
+		return 0;
+	if (f->flags & O_NONBLOCK)
+		return -EAGAIN;
+	td = lo_curthread_hot();
+	t.thread = td->core;
+	t.w.fn = lo_twake;
+	lo_wq_push(&p->rdq, &t.w);
+	td->waiting = &t.w;
+	do {
+		t.woken = 0;
+		rv = lo_block(td, &t.woken, UINT64_MAX);
+	} while (rv == 0 && p->head == p->tail && p->writers != 0 &&
+	    !(f->flags & O_NONBLOCK));
+	td->waiting = NULL;
+	lo_wq_unlink(&p->rdq, &t.w);
+	if (p->head != p->tail)		/* data wins over a signal */
+		return pipe_read_data(p, iov, cnt);
+	return rv != 0 ? rv : p->writers == 0 ? 0 : -EAGAIN;
+}
+
+/* read(2) of a pipe: no frame of its own on the way to either. */
 static ssize_t
 pipe_read(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
 {
 	struct pipe *p = f->priv;
-	struct pbuf *b;
-	size_t want;
 
 	if (p->head == p->tail)
-		return p->writers == 0 || iov_total(iov, cnt) == 0 ? 0 :
-		    -EAGAIN;
-	b = &p->bufs[p->tail & (p->nslots - 1)];
-	if (cnt != 1 || (want = iov->iov_len) == 0 || want > b->len ||
-	    (b->flags & PB_PACKET))
-		return pipe_read_any(p, iov, cnt);
-	small_copy(iov->iov_base, b->page + b->off, want);
-	b->off += (uint16_t)want;
-	b->len -= (uint16_t)want;
-	if (b->len == 0)
-		first_done(p, b);
-	return (ssize_t)want;
+		return pipe_read_wait(f, p, iov, cnt);
+	return pipe_read_data(p, iov, cnt);
 }
 
 /* Fills whole new pages from the cursor while there are free slots. */
@@ -271,43 +247,6 @@ fill_pages(struct pipe *p, struct lo_iocur *c, size_t want, int flags)
 		want -= n;
 	}
 	return done;
-}
-
-/*
- * A write of one buffer smaller than a page, what the loop below does
- * with it in a straight line: topped up into the last buffer if that
- * takes it, else a new page if there is a free slot.
- */
-static ssize_t
-pipe_write_small(struct pipe *p, const char *src, size_t want, int flags)
-{
-	struct pbuf *b;
-	size_t at;
-	char *page;
-
-	if (p->head != p->tail) {
-		b = &p->bufs[(p->head - 1) & (p->nslots - 1)];
-		at = (size_t)b->off + b->len;
-		if ((b->flags & PB_MERGE) && at + want <= PIPE_PAGE) {
-			small_copy(b->page + at, src, want);
-			b->len += (uint16_t)want;
-			goto done;
-		}
-	}
-	if (pipe_full(p))
-		return -EAGAIN;
-	if ((page = page_get(p)) == NULL)
-		return -ENOMEM;
-	small_copy(page, src, want);
-	b = &p->bufs[p->head & (p->nslots - 1)];
-	b->page = page;
-	b->off = 0;
-	b->len = (uint16_t)want;
-	b->flags = flags;
-	p->head++;
-done:
-	lo_wakeup(&p->rdq, POLLIN | POLLRDNORM);
-	return (ssize_t)want;
 }
 
 static ssize_t __attribute__((noinline))
@@ -343,20 +282,68 @@ pipe_write_any(struct lo_file *f, struct pipe *p, const struct iovec *iov,
 	return done;
 }
 
+/*
+ * A write of one buffer smaller than a page to a pipe with a reader,
+ * what pipe_write_any does with it in a straight line: topped up into
+ * the last buffer if that takes it, else the spare page in a free slot;
+ * the rest (a full pipe, no spare page) is pipe_write_any's.  The buffer
+ * is set up before the copy (nothing runs before this write returns),
+ * so only the pipe and the length live across the calls.
+ */
 static ssize_t
-pipe_write(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
+pipe_write_small(struct lo_file *f, struct pipe *p, const struct iovec *iov)
 {
-	struct pipe *p = f->priv;
+	size_t want = iov->iov_len, at;
+	struct pbuf *b;
+	char *dst;
+
+	b = &p->bufs[(p->head - 1) & (p->nslots - 1)];
+	at = (size_t)b->off + b->len;
+	if (p->head != p->tail && (b->flags & PB_MERGE) &&
+	    at + want <= PIPE_PAGE) {
+		dst = b->page + at;
+		b->len += (uint16_t)want;
+	} else {
+		if (pipe_full(p) || (dst = p->spare) == NULL)
+			return pipe_write_any(f, p, iov, 1, want);
+		p->spare = NULL;
+		b = &p->bufs[p->head & (p->nslots - 1)];
+		b->page = dst;
+		b->off = 0;
+		b->len = (uint16_t)want;
+		b->flags = (f->flags & O_DIRECT) ? PB_PACKET : PB_MERGE;
+		p->head++;
+	}
+	small_copy(dst, iov->iov_base, want);
+	lo_wakeup(&p->rdq, POLLIN | POLLRDNORM);
+	return (ssize_t)want;
+}
+
+/* write(2) of a pipe: nothing, no reader, several buffers or a page or
+ * more go the general way. */
+static ssize_t __attribute__((noinline))
+pipe_write_gen(struct lo_file *f, struct pipe *p, const struct iovec *iov,
+    int cnt)
+{
 	size_t want = iov_total(iov, cnt);
 
 	if (want == 0)
 		return 0;
 	if (p->readers == 0)
 		return -EPIPE;
-	if (cnt == 1 && want < PIPE_PAGE)
-		return pipe_write_small(p, iov->iov_base, want,
-		    (f->flags & O_DIRECT) ? PB_PACKET : PB_MERGE);
 	return pipe_write_any(f, p, iov, cnt, want);
+}
+
+/* The usual write, one buffer of less than a page to a pipe with a
+ * reader, without a frame on the way. */
+static ssize_t
+pipe_write(struct lo_file *f, const struct iovec *iov, int cnt, int64_t off)
+{
+	struct pipe *p = f->priv;
+
+	if (cnt == 1 && iov->iov_len - 1 < PIPE_PAGE - 1 && p->readers != 0)
+		return pipe_write_small(f, p, iov);
+	return pipe_write_gen(f, p, iov, cnt);
 }
 
 static int

@@ -16,7 +16,10 @@
 extern const struct lo_sysent *const __start_link_set_libos_sys[];
 extern const struct lo_sysent *const __stop_link_set_libos_sys[];
 
+/* The fast table: a call's handler, or lo_sys_slow (the entry's way to
+ * the slow paths below) for every other number. */
 static lo_sysfn		 systab[LO_NSYS] __attribute__((used));	/* asm */
+extern long		 lo_sys_slow(long, long, long, long, long, long);
 static int		 trace_nosys;	/* command line: libos.strace=1 */
 static uint32_t		 unimpl[LO_NSYS + 1];	/* last: out of range */
 volatile int		 lo_sigflag;		/* see signal.c */
@@ -29,21 +32,26 @@ lo_syscall_init(void)
 	const struct lo_sysent *const *e;
 	char num[8];
 
+	for (int i = 0; i < LO_NSYS; i++)
+		systab[i] = lo_sys_slow;
 	for (e = __start_link_set_libos_sys; e < __stop_link_set_libos_sys;
 	    e++) {
 		if ((*e)->nr < 0 || (*e)->nr >= LO_NSYS)
 			lo_panic("libos: syscall %s has number %d",
 			    (*e)->name, (*e)->nr);
-		if (systab[(*e)->nr] != NULL)
+		if (systab[(*e)->nr] != lo_sys_slow)
 			lo_panic("libos: syscall %s registered twice",
 			    (*e)->name);
 		systab[(*e)->nr] = (*e)->fn;
 	}
-	/* calls SA_RESTART restarts leave the fast table for the slow one */
+	/* calls SA_RESTART restarts leave the fast table for the slow one,
+	 * but those that keep their arguments themselves when interrupted
+	 * (lo_syscall_intr): read, write, futex */
 	for (int i = 0; i < LO_NSYS; i++)
-		if (systab[i] != NULL && lo_signal_restart_nr(i)) {
+		if (systab[i] != NULL && lo_signal_restart_nr(i) &&
+		    i != __NR_read && i != __NR_write && i != __NR_futex) {
 			rsystab[i] = systab[i];
-			systab[i] = NULL;
+			systab[i] = lo_sys_slow;
 		}
 	if (rumpuser_getparam("libos.strace", num, sizeof(num)) == 0 &&
 	    num[0] == '1')
@@ -97,28 +105,75 @@ lo_syscall_slow(long a1, long a2, long a3, long a4, long a5, long a6,
 }
 
 /*
- * The end of a restartable call (the entry's path 3 below) when a signal
- * is pending: fr holds n and the six arguments as the app passed them,
- * so a call SA_RESTART restarts is made again with them.  retslot is
- * where the app's return address is.
+ * The end of a restartable call when a signal is pending: fr holds n
+ * and the six arguments as the app passed them, so a call SA_RESTART
+ * restarts is made again with them.  retslot is where the app's return
+ * address is.  A call of the fast table asks for its own restart by
+ * -LO_ERESTART (lo_syscall_intr), which is -EINTR to everyone else.
  */
 long	lo_syscall_restart(long, const long *, uintptr_t *);
 
 long
 lo_syscall_restart(long rv, const long *fr, uintptr_t *retslot)
 {
+	lo_sysfn fn;
 
 	while (lo_sigflag && lo_signal_deliver_at(retslot) && rv == -EINTR &&
-	    lo_signal_restart(fr[0]))
-		rv = rsystab[fr[0]](fr[1], fr[2], fr[3], fr[4], fr[5], fr[6]);
+	    lo_signal_restart(fr[0])) {
+		fn = rsystab[fr[0]] != NULL ? rsystab[fr[0]] : systab[fr[0]];
+		rv = fn(fr[1], fr[2], fr[3], fr[4], fr[5], fr[6]);
+		if (rv == -LO_ERESTART)
+			rv = -EINTR;
+	}
 	return rv;
+}
+
+/* The thread's interrupted call, kept by lo_syscall_intr. */
+LO_COLD long
+lo_syscall_intr(long n, long a1, long a2, long a3, long a4, long a5,
+    long a6)
+{
+	long *rs = lo_curthread()->rs;
+
+	rs[0] = n;
+	rs[1] = a1;
+	rs[2] = a2;
+	rs[3] = a3;
+	rs[4] = a4;
+	rs[5] = a5;
+	rs[6] = a6;
+	lo_sigflag = 1;		/* the entry's end comes (path 2 below) */
+	return -LO_ERESTART;
+}
+
+/*
+ * The end of a call of the fast table (path 2 below) when a signal is
+ * pending: handlers run, and a call that said -LO_ERESTART becomes
+ * -EINTR or, when SA_RESTART says so, runs again.  Its arguments are
+ * copied first: a handler's own calls may keep theirs in their place.
+ */
+long	lo_syscall_end(long, uintptr_t *);
+
+long
+lo_syscall_end(long rv, uintptr_t *retslot)
+{
+	long fr[7];
+
+	if (rv != -LO_ERESTART) {
+		lo_signal_deliver_at(retslot);
+		return rv;
+	}
+	memcpy(fr, lo_curthread()->rs, sizeof(fr));
+	return lo_syscall_restart(-EINTR, fr, retslot);
 }
 
 /*
  * The entries (libos.h), written out because the path is a handful of
  * instructions (getpid: 16 with the app's call) and must stay so: a
- * bounds check, a table load, an indirect call, one load of the
- * pending-signal flag; no frame.
+ * bounds check, an indirect call through the table, one load of the
+ * pending-signal flag; no frame.  Numbers the fast table does not
+ * have call lo_sys_slow there, which drops that call's frame and goes
+ * on to the slow paths with n still in rax.
  *  - __tandem_syscall(n, a1..a6): moves the arguments one register
  *    down (a6 from the stack);
  *  - __tandem_syscallK(a1, .., aK, n) for K < 6 (musl's __syscall0..5)
@@ -127,9 +182,12 @@ lo_syscall_restart(long rv, const long *fr, uintptr_t *retslot)
  *    garbage the handler never reads.
  * A signal pending after the call is delivered with the app's return
  * address slot, as is the slow path's.  Calls SA_RESTART restarts
- * (read, write, futex...) keep n and their arguments in a frame for
+ * (readv, ioctl, accept...) keep n and their arguments in a frame for
  * lo_syscall_restart, which only runs when a signal is pending: seven
- * pushes instead of a C loop around every such call.
+ * pushes instead of a C loop around every such call.  read, write and
+ * futex, the calls of every pipe and lock round trip, spare even those:
+ * they stay in the fast table and keep their arguments only when a
+ * signal interrupts them (lo_syscall_intr).
  * Every call made from here has the SysV 16-byte stack alignment: the
  * ext4 handlers (libext2fs, built by tandem-cc) keep SSE values on
  * their frames with aligned moves and fault otherwise (tests/fs guest).
@@ -139,6 +197,7 @@ __asm__(
 	".globl __tandem_syscall\n"
 	".globl __tandem_syscall0, __tandem_syscall1, __tandem_syscall2\n"
 	".globl __tandem_syscall3, __tandem_syscall4, __tandem_syscall5\n"
+	".globl lo_sys_slow\n"
 	".type __tandem_syscall, @function\n"
 	".type __tandem_syscall0, @function\n"
 	".type __tandem_syscall1, @function\n"
@@ -146,6 +205,7 @@ __asm__(
 	".type __tandem_syscall3, @function\n"
 	".type __tandem_syscall4, @function\n"
 	".type __tandem_syscall5, @function\n"
+	".type lo_sys_slow, @function\n"
 	"__tandem_syscall:\n"
 	"	mov %rdi, %rax\n"
 	"	mov %rsi, %rdi\n"
@@ -174,21 +234,20 @@ __asm__(
 	"	mov %rdi, %rax\n"
 	"1:	cmp $" LO_STR(LO_NSYS) ", %rax\n"
 	"	jae 5f\n"
-	"	mov systab(,%rax,8), %r10\n"
-	"	test %r10, %r10\n"
-	"	jz 3f\n"
 	"	sub $8, %rsp\n"		/* the handler's stack aligned */
-	"	call *%r10\n"
+	"	call *systab(,%rax,8)\n"
 	"	cmpl $0, lo_sigflag(%rip)\n"
 	"	jne 2f\n"
 	"	add $8, %rsp\n"
 	"	ret\n"
-	"2:	mov %rax, (%rsp)\n"		/* the result, across delivery */
-	"	lea 8(%rsp), %rdi\n"		/* where the app's RIP is */
-	"	call lo_signal_deliver_at\n"
-	"	pop %rax\n"
+	"2:	mov %rax, %rdi\n"		/* the result */
+	"	lea 8(%rsp), %rsi\n"		/* where the app's RIP is */
+	"	call lo_syscall_end\n"
+	"	add $8, %rsp\n"
 	"	ret\n"
-	"3:	mov rsystab(,%rax,8), %r10\n"
+	"lo_sys_slow:\n"			/* systab's other numbers: n in rax */
+	"	add $16, %rsp\n"		/* the entry's frame again */
+	"	mov rsystab(,%rax,8), %r10\n"
 	"	test %r10, %r10\n"
 	"	jz 5f\n"
 	"	push %r9\n"			/* the frame: a6 .. a1, n */

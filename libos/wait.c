@@ -10,12 +10,6 @@
 #include "lo.h"
 #include <tandem/core.h>
 
-struct twait {
-	struct lo_waiter	 w;
-	struct td_thread	*thread;
-	int			 woken;
-};
-
 void
 lo_waitq_init(struct lo_waitq *wq)
 {
@@ -27,44 +21,48 @@ void
 lo_waitq_add(struct lo_waitq *wq, struct lo_waiter *w)
 {
 
-	w->prev = NULL;
-	w->next = wq->head;
-	if (wq->head != NULL)
-		wq->head->prev = w;
-	wq->head = w;
+	lo_wq_push(wq, w);
 }
 
 void
 lo_waitq_del(struct lo_waitq *wq, struct lo_waiter *w)
 {
 
-	if (w->prev != NULL)
-		w->prev->next = w->next;
-	else if (wq->head == w)
-		wq->head = w->next;
-	if (w->next != NULL)
-		w->next->prev = w->prev;
-	w->next = w->prev = NULL;
+	lo_wq_unlink(wq, w);
 }
 
-void
-lo_wakeup(struct lo_waitq *wq, int events)
+/* A callback may remove itself (and only itself). */
+static void __attribute__((noinline))
+wakeup_all(struct lo_waiter *w, int events)
 {
-	struct lo_waiter *w, *next;
+	struct lo_waiter *next;
 
-	/* a callback may remove itself (and only itself) */
-	for (w = wq->head; w != NULL; w = next) {
+	for (; w != NULL; w = next) {
 		next = w->next;
 		w->fn(w, events);
 	}
 }
 
+/* One waiter (a pipe's reader) is a tail call to its callback. */
+void
+lo_wakeup(struct lo_waitq *wq, int events)
+{
+	struct lo_waiter *w = wq->head;
+
+	if (w == NULL)
+		return;
+	if (w->next == NULL)
+		w->fn(w, events);
+	else
+		wakeup_all(w, events);
+}
+
 /* Makes the waiter's thread runnable; once per wait (a second wake of a
  * woken waiter would leave a stale wake flag on its thread). */
-static void
-twake(struct lo_waiter *w, int events)
+void
+lo_twake(struct lo_waiter *w, int events)
 {
-	struct twait *t = (struct twait *)w;
+	struct lo_twait *t = (struct lo_twait *)w;
 
 	if (t->woken)
 		return;
@@ -95,18 +93,18 @@ int
 lo_wait(struct lo_waitq *wq, uint64_t deadline)
 {
 	struct lo_thread *td = lo_curthread_hot();
-	struct twait t;
+	struct lo_twait t;
 	int rv;
 
 	t.thread = td->core;
 	t.woken = 0;
-	t.w.fn = twake;
+	t.w.fn = lo_twake;
 	t.w.arg = td;
-	lo_waitq_add(wq, &t.w);
+	lo_wq_push(wq, &t.w);
 	td->waiting = &t.w;
 	rv = lo_block(td, &t.woken, deadline);
 	td->waiting = NULL;
-	lo_waitq_del(wq, &t.w);
+	lo_wq_unlink(wq, &t.w);
 	return rv;
 }
 

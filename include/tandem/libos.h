@@ -104,7 +104,9 @@ struct stat;
 /* What an open file can do.  NULL members mean "not supported" and
  * libos answers as Linux does for such a file (EINVAL, ESPIPE, ENOTTY..).
  * read/write are NON-BLOCKING: they return -EAGAIN when they would
- * block, and libos waits on f->wq unless the file is O_NONBLOCK.
+ * block, and libos waits on f->wq unless the file is O_NONBLOCK.  A
+ * file may wait itself instead when not O_NONBLOCK (a pipe's read
+ * does: one read per wait), returning -EINTR when a signal ends it.
  * off is the file offset to use, or -1 for a stream (pipe, socket, tty). */
 struct lo_fileops {
 	ssize_t	(*read)(struct lo_file *, const struct iovec *, int iovcnt,
