@@ -95,7 +95,7 @@ KCOLD	:= platform/xen/xenstore platform/xen/xenbus platform/xen/xs_proto \
 	   platform/virtio/pci platform/virtio/vpci platform/virtio/vmmio \
 	   platform/virtio/boot platform/virtio/vdev platform/virtio/irq \
 	   platform/virtio/vrng platform/virtio/acpi core/printf core/cmdline \
-	   core/panic core/main \
+	   core/panic core/main core/thread \
 	   arch/x86_64/traps arch/x86_64/symbols arch/x86_64/boot \
 	   core/lazy arch/x86_64/mmu core/stack core/page \
 	   hypercall/init hypercall/random hypercall/bio hypercall/blkdev

@@ -10,6 +10,7 @@
  * masked.
  */
 #include "core_impl.h"
+#include "sched_impl.h"
 
 #include <tandem/arch.h>
 
@@ -17,49 +18,14 @@
 #define CANARY_WORDS	8
 #define CANARY		0x5374616b43616e79ULL
 
-enum tstate {
-	TS_RUNNING,
-	TS_RUNNABLE,
-	TS_BLOCKED,	/* waiting for a wake, maybe with a deadline */
-	TS_ZOMBIE,
-};
-
-static const char *const state_name[] = {
-	"running", "runnable", "blocked", "zombie",
-};
-
-struct td_thread {
-	struct arch_ctx	 ctx;
-	enum tstate	 state;
-	int		 flags;
-	int		 wake_pending;	/* td_thread_wake() while not blocked */
-	int		 woken;		/* left TS_BLOCKED by a wake */
-	uint64_t	 deadline;	/* on the sleep queue when != max */
-	struct td_thread *rq_next;
-	struct td_thread *sq_next, *sq_prev;
-	struct td_thread *all_next, *all_prev;
-	struct td_thread *joiner;
-	struct td_thread *reap_next;
-	struct td_stack	 st;		/* base NULL for the idle thread */
-	td_thread_fn	 fn;
-	void		*arg;
-	void		*specific;
-	uint64_t	 fsbase;	/* 0: none of its own */
-	td_irqflags_t	 irqflags;	/* state a new thread starts with */
-	char		 name[32];
-	int		 crt_errno;	/* td_thread_errno() */
-	uint64_t	 run_tsc;	/* TSC cycles run, but the current slice */
-	uint64_t	 cpu_ns;	/* last td_thread_cpu_ns() */
-};
-
 static struct td_thread	 idle_thread;
 static struct td_thread	*cur = &idle_thread;
 static struct td_thread	*rq_head, *rq_tail;
 static struct td_thread	*sq_head;		/* sorted by deadline */
-static struct td_thread	*all_head;
+struct td_thread	*sched_all_head;
 static struct td_thread	*reap_list;
-static int		 nthreads;
-static uint64_t		 slice_tsc;	/* TSC when cur was switched to */
+int			 sched_nthreads;
+uint64_t		 sched_slice_tsc;	/* TSC when cur was switched to */
 
 /* ---- queues (callers mask interrupts) ------------------------------ */
 
@@ -165,26 +131,13 @@ canary_check(struct td_thread *t)
 		canary_scan(t);
 }
 
-TD_COLD const char *
-td_stack_guard_owner(uintptr_t addr)
-{
-	struct td_thread *t;
-	int n = 0;
-
-	/* bounded, like sched_dump: called from the fault report */
-	for (t = all_head; t != NULL && n < 4096; t = t->all_next, n++)
-		if (stack_below(&t->st, addr))
-			return t->name;
-	return NULL;
-}
-
 static void
 thread_free(struct td_thread *t)
 {
 	if (t->all_prev != NULL)
 		t->all_prev->all_next = t->all_next;
 	else
-		all_head = t->all_next;
+		sched_all_head = t->all_next;
 	if (t->all_next != NULL)
 		t->all_next->all_prev = t->all_prev;
 	stack_put(&t->st);
@@ -294,8 +247,8 @@ schedule_inline(void)
 		watch_loaded = next->st.watch;
 	}
 	now = rdtsc();			/* CPU time: the slice that ends */
-	prev->run_tsc += now - slice_tsc;
-	slice_tsc = now;
+	prev->run_tsc += now - sched_slice_tsc;
+	sched_slice_tsc = now;
 	arch_switch(&prev->ctx, &next->ctx);
 	reap();
 }
@@ -334,10 +287,10 @@ sched_init(void)
 	idle_thread.irqflags = fl;
 	cur = &idle_thread;
 	rq_head = rq_tail = sq_head = reap_list = NULL;
-	all_head = &idle_thread;
-	nthreads = 0;
+	sched_all_head = &idle_thread;
+	sched_nthreads = 0;
 	clock_tsc_init();
-	slice_tsc = rdtsc();
+	sched_slice_tsc = rdtsc();
 	td_irq_restore(fl);
 }
 
@@ -376,11 +329,11 @@ td_thread_create(const char *name, td_thread_fn fn, void *arg,
 
 	fl = td_irq_save();
 	t->irqflags = fl;
-	t->all_next = all_head;
-	if (all_head != NULL)
-		all_head->all_prev = t;
-	all_head = t;
-	nthreads++;
+	t->all_next = sched_all_head;
+	if (sched_all_head != NULL)
+		sched_all_head->all_prev = t;
+	sched_all_head = t;
+	sched_nthreads++;
 	rq_push(t);
 	td_irq_restore(fl);
 	return t;
@@ -395,7 +348,7 @@ td_thread_exit(void)
 		td_panic("td_thread_exit from the idle thread");
 	(void)td_irq_save();
 	t->state = TS_ZOMBIE;
-	nthreads--;
+	sched_nthreads--;
 	if (t->flags & TD_THREAD_JOINABLE) {
 		if (t->joiner != NULL)
 			td_thread_wake(t->joiner);
@@ -430,12 +383,6 @@ td_thread_self(void)
 	return cur;
 }
 
-const char *
-td_thread_name(const struct td_thread *t)
-{
-	return t->name;
-}
-
 void *
 td_thread_getspecific(void)
 {
@@ -452,28 +399,6 @@ int *
 td_thread_errno(void)
 {
 	return &cur->crt_errno;
-}
-
-int
-td_thread_count(void)
-{
-	return nthreads;
-}
-
-/* No masking: interrupt handlers never switch, so cur and slice_tsc
- * stay as read. */
-TD_COLD uint64_t
-td_thread_cpu_ns(struct td_thread *t)
-{
-	uint64_t c = t->run_tsc, ns;
-
-	if (t == cur)
-		c += rdtsc() - slice_tsc;
-	ns = clock_tsc_ns(c);
-	if (ns < t->cpu_ns)	/* the TSC's rate was measured again */
-		return t->cpu_ns;
-	t->cpu_ns = ns;
-	return ns;
 }
 
 /* ---- yielding, sleeping, blocking ----------------------------------- */
@@ -626,18 +551,4 @@ sched_idle(void)
 		schedule();
 		td_irq_restore(fl);
 	}
-}
-
-/* For the panic report.  Safe on a corrupt-ish list: bounded. */
-TD_COLD void
-sched_dump(void)
-{
-	struct td_thread *t;
-	int n = 0;
-
-	td_printf("  threads:\n");
-	for (t = all_head; t != NULL && n < 256; t = t->all_next, n++)
-		td_printf("    %c %-31s %-8s%s\n", t == cur ? '*' : ' ',
-		    t->name, state_name[t->state],
-		    t->deadline != UINT64_MAX ? " (sleeping)" : "");
 }

@@ -19,7 +19,7 @@ CFLAGS=(-std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra
 ASAN=(-fsanitize=address,undefined -fno-sanitize-recover=all)
 UBSAN=(-fsanitize=undefined -fno-sanitize-recover=all)
 CORE=(core/page.c core/heap.c core/printf.c core/console.c core/panic.c
-	core/sched.c core/stack.c core/lazy.c core/cmdline.c arch/x86_64/switch.S tests/unit/fake.c tests/unit/harness.c)
+	core/sched.c core/thread.c core/stack.c core/lazy.c core/cmdline.c arch/x86_64/switch.S tests/unit/fake.c tests/unit/harness.c)
 
 build_one() {	# name sanitizers... -- sources...
 	local name=$1; shift
