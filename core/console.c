@@ -2,7 +2,7 @@
  * console.c -- the console and the clocks, straight to the platform.
  * Kept apart from printf.c so the panic path has one tiny dependency.
  * Also the TSC's rate for the CPU-time clocks (sched.c counts run time
- * in raw TSC cycles, one RDTSC per switch), and sleeping on the clock.
+ * in raw TSC cycles, one RDTSC per switch).
  */
 #include "core_impl.h"
 
@@ -69,23 +69,3 @@ clock_tsc_ns(uint64_t cycles)
 	return (uint64_t)(((unsigned __int128)cycles * tsc_mult) >> 32);
 }
 
-/*
- * A plain sleep is not an event wait: a wake that arrived while the
- * thread was running is meant for a later td_thread_block(), so it is
- * dropped here; only a wake during the sleep ends it early.
- */
-int
-td_sleep_until(uint64_t deadline)
-{
-	td_thread_prepare_block();
-	return td_thread_block(deadline) == 0 ? 1 : 0;
-}
-
-int
-td_sleep_ns(uint64_t ns)
-{
-	uint64_t now = td_now();
-
-	return td_sleep_until(ns > UINT64_MAX - 1 - now ? UINT64_MAX - 1 :
-	    now + ns);
-}

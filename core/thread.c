@@ -1,7 +1,8 @@
 /*
  * thread.c -- what core answers about a thread outside the switch path:
  * its name, the thread count, CPU time, whose stack a faulting address
- * is under, and the thread list of a panic report.  The scheduler's
+ * is under, and the thread list of a panic report; and sleeping, which
+ * is td_thread_block with a deadline.  The scheduler's
  * state is sched.c's (sched_impl.h); everything here only reads it.
  */
 #include "core_impl.h"
@@ -56,12 +57,33 @@ td_thread_cpu_ns(struct td_thread *t)
 TD_COLD void
 sched_dump(void)
 {
-	struct td_thread *t;
+	struct td_thread *t, *self = td_thread_self();
 	int n = 0;
 
 	td_printf("  threads:\n");
 	for (t = sched_all_head; t != NULL && n < 256; t = t->all_next, n++)
-		td_printf("    %c %-31s %-8s%s\n", t == td_thread_self() ? '*' : ' ',
+		td_printf("    %c %-31s %-8s%s\n", t == self ? '*' : ' ',
 		    t->name, state_name[t->state],
 		    t->deadline != UINT64_MAX ? " (sleeping)" : "");
+}
+
+/*
+ * A plain sleep is not an event wait: a wake that arrived while the
+ * thread was running is meant for a later td_thread_block(), so it is
+ * dropped here; only a wake during the sleep ends it early.
+ */
+int
+td_sleep_until(uint64_t deadline)
+{
+	td_thread_prepare_block();
+	return td_thread_block(deadline) == 0 ? 1 : 0;
+}
+
+int
+td_sleep_ns(uint64_t ns)
+{
+	uint64_t now = td_now();
+
+	return td_sleep_until(ns > UINT64_MAX - 1 - now ? UINT64_MAX - 1 :
+	    now + ns);
 }

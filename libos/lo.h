@@ -247,9 +247,10 @@ lo_block(struct lo_thread *td, const int *woken, uint64_t deadline)
 /*
  * A thread's entry on a wait queue, as lo_wait() makes it: lo_twake
  * (its fn) marks it woken and makes its thread runnable, once per wait.
- * lo_wq_push/lo_wq_unlink are lo_waitq_add/lo_waitq_del inline, so a
- * hot path (a pipe's blocking read) waits in its own frame: the queue
- * entry, lo_block and the unlink, without lo_wait's call and frame.
+ * lo_wq_push/lo_wq_unlink are lo_waitq_add/lo_waitq_del inline, and
+ * lo_twait_enter/lo_twait_leave lo_wait's two halves, so a hot path (a
+ * pipe's blocking read) waits in its own frame, around its own
+ * lo_block loop, without lo_wait's call and frame.
  */
 struct lo_twait {
 	struct lo_waiter	 w;
@@ -280,6 +281,29 @@ lo_wq_unlink(struct lo_waitq *wq, struct lo_waiter *w)
 	if (w->next != NULL)
 		w->next->prev = w->prev;
 	w->next = w->prev = NULL;
+}
+
+/* Queues t for td (the current thread) on wq; td->waiting names it for
+ * a signal's wake.  t->woken is 0. */
+LO_INLINE void
+lo_twait_enter(struct lo_thread *td, struct lo_waitq *wq, struct lo_twait *t)
+{
+
+	t->thread = td->core;
+	t->woken = 0;
+	t->w.fn = lo_twake;
+	t->w.arg = td;
+	lo_wq_push(wq, &t->w);
+	td->waiting = &t->w;
+}
+
+/* Undoes lo_twait_enter once the wait is over. */
+LO_INLINE void
+lo_twait_leave(struct lo_thread *td, struct lo_waitq *wq, struct lo_twait *t)
+{
+
+	td->waiting = NULL;
+	lo_wq_unlink(wq, &t->w);
 }
 
 /* Wakes up to n futex waiters on uaddr (bitset: FUTEX_BITSET_MATCH_ANY

@@ -180,7 +180,7 @@ pipe_read_data(struct pipe *p, const struct iovec *iov, int cnt)
  * nothing, -EAGAIN when O_NONBLOCK, else it waits here for data or EOF
  * (-EINTR on a signal), then reads.  Waiting here rather than in the fd
  * layer reads the pipe once per wait, not twice; the wait is lo_wait's
- * inline (lo.h), on the queue until the pipe has data or no writer.
+ * halves inline (lo.h), on the queue until the pipe has data or no writer.
  * O_NONBLOCK is looked at on every round, as Linux's pipe_read does.
  */
 static ssize_t __attribute__((noinline))
@@ -196,17 +196,11 @@ pipe_read_wait(struct lo_file *f, struct pipe *p, const struct iovec *iov,
 	if (f->flags & O_NONBLOCK)
 		return -EAGAIN;
 	td = lo_curthread_hot();
-	t.thread = td->core;
-	t.w.fn = lo_twake;
-	lo_wq_push(&p->rdq, &t.w);
-	td->waiting = &t.w;
-	do {
+	lo_twait_enter(td, &p->rdq, &t);
+	while ((rv = lo_block(td, &t.woken, UINT64_MAX)) == 0 &&
+	    p->head == p->tail && p->writers != 0 && !(f->flags & O_NONBLOCK))
 		t.woken = 0;
-		rv = lo_block(td, &t.woken, UINT64_MAX);
-	} while (rv == 0 && p->head == p->tail && p->writers != 0 &&
-	    !(f->flags & O_NONBLOCK));
-	td->waiting = NULL;
-	lo_wq_unlink(&p->rdq, &t.w);
+	lo_twait_leave(td, &p->rdq, &t);
 	if (p->head != p->tail)		/* data wins over a signal */
 		return pipe_read_data(p, iov, cnt);
 	return rv != 0 ? rv : p->writers == 0 ? 0 : -EAGAIN;

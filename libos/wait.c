@@ -96,15 +96,9 @@ lo_wait(struct lo_waitq *wq, uint64_t deadline)
 	struct lo_twait t;
 	int rv;
 
-	t.thread = td->core;
-	t.woken = 0;
-	t.w.fn = lo_twake;
-	t.w.arg = td;
-	lo_wq_push(wq, &t.w);
-	td->waiting = &t.w;
+	lo_twait_enter(td, wq, &t);
 	rv = lo_block(td, &t.woken, deadline);
-	td->waiting = NULL;
-	lo_wq_unlink(wq, &t.w);
+	lo_twait_leave(td, wq, &t);
 	return rv;
 }
 
